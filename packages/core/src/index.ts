@@ -98,3 +98,4 @@ export {
   type TrainEvent,
   type TrainOptions,
 } from "./train.js";
+export type { TrainJob, JobOutcome, JobHooks, JobRunner } from "./jobs.js";

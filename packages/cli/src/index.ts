@@ -1,1 +1,5 @@
-export {};
+/**
+ * @packageDocumentation
+ * `@vesicle/cli`: the `vesicle` command. Import {@link main} to run it in-process.
+ */
+export { main, usage, COMMANDS, commandHelp, parseArgs, type CommandDef, type OptionDef, type ParsedArgs } from "./main.js";

@@ -1,0 +1,65 @@
+/**
+ * Loads the AssemblyScript kernels (kernels.wasm, built by `npm run build` next to this module in
+ * dist/fused/). The module is compiled once per process; every session gets its own instance
+ * (own memory and noise state), so sessions never share mutable state.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { VesicleError } from "@vesicle/core";
+
+/** The kernel exports, as the wrapper calls them (addresses are byte offsets into `memory`). */
+export interface Kernels {
+  readonly memory: WebAssembly.Memory;
+  heapBase(): number;
+  mapBuffer(fn: number, src: number, dst: number, n: number): void;
+  seedNoise(ptr: number): void;
+  fillNormal(dst: number, n: number): void;
+  gatherPixels(pix: number, rows: number, inputs: number, scale: number, colPtr: number, rowIdx: number, vals: number): number;
+  gatherFloats(x: number, rows: number, inputs: number, stride: number, skipZeros: boolean, colPtr: number, rowIdx: number, vals: number): number;
+  forwardLayer(colPtr: number, rowIdx: number, vals: number, inputs: number, rows: number, w: number, bias: number, outP: number, colSum: number, shift: number, h: number, relu: boolean): void;
+  backwardWeights(colPtr: number, rowIdx: number, vals: number, inputs: number, rows: number, delta: number, outP: number, shift: number, withShift: boolean, gW: number, gBias: number): void;
+  backwardInputs(colPtr: number, rowIdx: number, inputs: number, rows: number, w: number, delta: number, outP: number, prev: number, prevStride: number): void;
+  categoricalLoss(logits: number, labels: number, rows: number, outputs: number, outP: number, delta: number): number;
+  gaussianLoss(out: number, targets: number, rows: number, outputs: number, outP: number, noiseStd: number, delta: number): number;
+  setBuffers(mu: number, phi: number, xi: number, w: number, g: number, gPhi: number, mMu: number, vMu: number, mPhi: number, vPhi: number, extraSig: number, extraMu: number, powers: number, scratch: number): void;
+  setObjective(homogeneous: boolean, powerCount: number, lambda: number, scale: number): void;
+  setSharedSigma(sigma: number): void;
+  setAdam(stepSize: number, beta1: number, beta2: number, eps: number, invSqrtBc2: number): void;
+  resetSums(): void;
+  reliabilitySum(): number;
+  magnitudeSum(): number;
+  gradXiSum(): number;
+  sampleLayer(rows: number, outputs: number, outP: number, off: number, mode: number, colSum: number, colRows: number): void;
+  updateLayer(rows: number, outputs: number, outP: number, off: number, writeGrads: boolean): void;
+}
+
+let compiled: WebAssembly.Module | undefined;
+
+/** Where the .wasm is: beside the compiled module, or in dist/ when running from src/ (tests). */
+export function kernelsPath(): string | undefined {
+  for (const rel of ["./kernels.wasm", "../../dist/fused/kernels.wasm"]) {
+    const path = fileURLToPath(new URL(rel, import.meta.url));
+    if (existsSync(path)) return path;
+  }
+  return undefined;
+}
+
+function module(): WebAssembly.Module {
+  if (compiled) return compiled;
+  const path = kernelsPath();
+  if (!path) throw new VesicleError("the fused kernels (kernels.wasm) are not built; run `npm run build` in packages/backends", "backend-unavailable");
+  compiled = new WebAssembly.Module(readFileSync(path));
+  return compiled;
+}
+
+/** A fresh kernel instance with its own memory. */
+export function instantiateKernels(): Kernels {
+  const instance = new WebAssembly.Instance(module(), {
+    env: {
+      abort(_msg: number, _file: number, line: number, col: number) {
+        throw new VesicleError(`fused kernel aborted at ${line}:${col}`, "kernel-abort");
+      },
+    },
+  });
+  return instance.exports as unknown as Kernels;
+}

@@ -1,0 +1,6 @@
+/** Every CLI command, in the order `vesicle --help` lists them. */
+import type { CommandDef } from "../options.js";
+import { backendsCommand, costsCommand } from "./list.js";
+import { trainCommand } from "./train.js";
+
+export const COMMANDS: readonly CommandDef[] = [trainCommand, backendsCommand, costsCommand];

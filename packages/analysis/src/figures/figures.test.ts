@@ -184,6 +184,7 @@ describe("registry", () => {
   it("passes options through: title and width", () => {
     const svg = figures.fig2.render(points, { title: "Custom title", width: 720 });
     expect(texts(svg)).toContain("Custom title");
-    expect(svg).toMatch(/^<svg [^>]*width="7[0-2]\d"/);
+    expect(svg).toMatch(/^<svg [^>]*width="720"/);
+    expect(() => figures.fig2.render(points, { width: 10 })).toThrow(/width must be/);
   });
 });

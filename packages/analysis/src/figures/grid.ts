@@ -4,6 +4,7 @@
  * standalone `<svg>`.
  */
 import * as Plot from "@observablehq/plot";
+import { VesicleError } from "@vesicle/core";
 import { FONT_STACK, SVG_NS, XLINK_NS, plotElement } from "./render.js";
 import { extendLogDomain, formatPow10, logTicks, paddedExtent } from "./ticks.js";
 import {
@@ -178,14 +179,18 @@ function nest(svg: string, x: number, y: number): string {
 export function renderTradeoffGrid(points: readonly TradeoffPoint[], spec: GridSpec, options: TradeoffFigureOptions = {}): string {
   validateTradeoffPoints(points, spec.figure);
   const width = options.width ?? 960;
+  if (!Number.isInteger(width) || width < 200 || width > 10000)
+    throw new VesicleError(`${spec.figure}: width must be an integer in [200, 10000], got ${width}`, "bad-option");
   const panelHeight = options.panelHeight ?? 215;
+  if (!Number.isFinite(panelHeight) || panelHeight < 100)
+    throw new VesicleError(`${spec.figure}: panelHeight must be at least 100, got ${panelHeight}`, "bad-option");
   const cols = mechanismColumns(points, options.mechanisms);
   const multiSeed = cols.some((c) => NOISE_SETTINGS.some((n) => c.means[n].some((m) => m.n > 1)));
   const present = NOISE_SETTINGS.filter((n) => points.some((p) => p.noise === n)).reverse(); // heterogeneous first
 
   const pad = 8;
   const letterW = 14;
-  const colW = Math.floor((width - pad - letterW) / cols.length);
+  const colW = Math.floor((width - 2 * pad - letterW) / cols.length);
   const geometry: PanelGeometry = { width: colW, height: panelHeight, marginLeft: 58, marginRight: 14, marginTop: 8, marginBottom: 40 };
 
   const parts: string[] = [];
@@ -196,21 +201,31 @@ export function renderTradeoffGrid(points: readonly TradeoffPoint[], spec: GridS
     y += 24;
   } else y = 18;
 
-  // Legend: a line with a dot for each noise setting, then a note on seeds.
-  const legend: string[] = [];
-  let lx = pad + letterW;
-  for (const noise of present) {
+  // Legend: a line with a dot for each noise setting, then a note on seeds; items wrap to a new
+  // line rather than run off the right edge.
+  const items: { width: number; draw: (x: number, y: number) => string }[] = present.map((noise) => {
     const color = NOISE_COLORS[noise];
-    legend.push(
-      `<line x1="${lx}" x2="${lx + 22}" y1="${y - 4}" y2="${y - 4}" stroke="${color}" stroke-width="1.6"/>` +
-        `<circle cx="${lx + 11}" cy="${y - 4}" r="2.6" fill="${color}" stroke="white" stroke-width="0.6"/>` +
-        `<text x="${lx + 28}" y="${y}" font-size="11.5" fill="${TEXT}">${esc(NOISE_LABELS[noise])}</text>`,
-    );
-    lx += 28 + textWidth(NOISE_LABELS[noise], 11.5) + 22;
-  }
+    return {
+      width: 28 + textWidth(NOISE_LABELS[noise], 11.5),
+      draw: (x, y) =>
+        `<line x1="${x}" x2="${x + 22}" y1="${y - 4}" y2="${y - 4}" stroke="${color}" stroke-width="1.6"/>` +
+        `<circle cx="${x + 11}" cy="${y - 4}" r="2.6" fill="${color}" stroke="white" stroke-width="0.6"/>` +
+        `<text x="${x + 28}" y="${y}" font-size="11.5" fill="${TEXT}">${esc(NOISE_LABELS[noise])}</text>`,
+    };
+  });
   if (multiSeed) {
     const note = "lines: mean over seeds; faint dots: single seeds";
-    legend.push(`<text x="${lx}" y="${y}" font-size="11" fill="${MUTED}">${esc(note)}</text>`);
+    items.push({ width: textWidth(note, 11), draw: (x, y) => `<text x="${x}" y="${y}" font-size="11" fill="${MUTED}">${esc(note)}</text>` });
+  }
+  const legend: string[] = [];
+  let lx = pad + letterW;
+  for (const item of items) {
+    if (lx > pad + letterW && lx + item.width > width - pad) {
+      lx = pad + letterW;
+      y += 18;
+    }
+    legend.push(item.draw(Math.round(lx), y));
+    lx += item.width + 22;
   }
   parts.push(`<g aria-label="legend">${legend.join("")}</g>`);
   y += 26;
@@ -247,7 +262,7 @@ export function renderTradeoffGrid(points: readonly TradeoffPoint[], spec: GridS
     y += 16;
   }
   const height = Math.ceil(y + 4);
-  const totalW = pad + letterW + cols.length * colW + pad;
+  const totalW = width;
   return (
     `<svg xmlns="${SVG_NS}" xmlns:xlink="${XLINK_NS}" width="${totalW}" height="${height}" viewBox="0 0 ${totalW} ${height}" ` +
     `font-family="${esc(FONT_STACK)}" font-size="11" fill="${TEXT}">` +

@@ -46,6 +46,12 @@ interface Node {
  * `<figure>` (a title, caption or legend option): draw those as SVG marks instead.
  */
 export function plotElement(options: Plot.PlotOptions): Node {
+  const o = options as Record<string, unknown>;
+  const html = ["title", "subtitle", "caption"].filter((k) => o[k] != null);
+  for (const scale of ["color", "opacity", "r", "symbol"])
+    if ((o[scale] as { legend?: unknown } | undefined)?.legend) html.push(`${scale}.legend`);
+  if (html.length > 0)
+    throw new VesicleError(`plotElement: ${html.join(", ")} would make Plot return HTML; figures must be pure SVG (draw them as SVG marks)`, "bad-figure");
   const el = Plot.plot({ ...options, document: createDocument() }) as unknown as Node;
   if (el.tagName.toLowerCase() !== "svg")
     throw new VesicleError("plotElement: Plot returned HTML (a title, caption or legend option?); figures must be pure SVG", "bad-figure");

@@ -97,7 +97,7 @@ export function extendLogDomain([lo, hi]: [number, number], minDecades = 0.7): [
   if (powersInside(a, b) >= 2) return [lo, hi];
   const down = a - Math.floor(a); // distance to the power below lo
   const up = Math.ceil(b) - b; // distance to the power above hi
-  let [x, y] = down <= up ? [Math.floor(a), b] : [a, Math.ceil(b)];
-  if (powersInside(x, y) < 2) [x, y] = [Math.floor(a), Math.ceil(b)];
-  return [10 ** x, 10 ** y];
+  let [lowerLo, raiseHi] = down <= up ? [true, false] : [false, true];
+  if (powersInside(lowerLo ? Math.floor(a) : a, raiseHi ? Math.ceil(b) : b) < 2) [lowerLo, raiseHi] = [true, true];
+  return [lowerLo ? 10 ** Math.floor(a) : lo, raiseHi ? 10 ** Math.ceil(b) : hi];
 }

@@ -7,9 +7,21 @@ import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { VesicleError } from "@vesicle/core";
 
+// The WebAssembly global is in Node but not in the ES2022 lib this package compiles against.
+/** A WebAssembly memory, as the wrapper uses it. */
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+}
+const Wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
 /** The kernel exports, as the wrapper calls them (addresses are byte offsets into `memory`). */
 export interface Kernels {
-  readonly memory: WebAssembly.Memory;
+  readonly memory: WasmMemory;
   heapBase(): number;
   mapBuffer(fn: number, src: number, dst: number, n: number): void;
   seedNoise(ptr: number): void;
@@ -33,7 +45,7 @@ export interface Kernels {
   updateLayer(rows: number, outputs: number, outP: number, off: number, writeGrads: boolean): void;
 }
 
-let compiled: WebAssembly.Module | undefined;
+let compiled: object | undefined;
 
 /** Where the .wasm is: beside the compiled module, or in dist/ when running from src/ (tests). */
 export function kernelsPath(): string | undefined {
@@ -44,17 +56,17 @@ export function kernelsPath(): string | undefined {
   return undefined;
 }
 
-function module(): WebAssembly.Module {
+function module(): object {
   if (compiled) return compiled;
   const path = kernelsPath();
   if (!path) throw new VesicleError("the fused kernels (kernels.wasm) are not built; run `npm run build` in packages/backends", "backend-unavailable");
-  compiled = new WebAssembly.Module(readFileSync(path));
+  compiled = new Wasm.Module(readFileSync(path));
   return compiled;
 }
 
 /** A fresh kernel instance with its own memory. */
 export function instantiateKernels(): Kernels {
-  const instance = new WebAssembly.Instance(module(), {
+  const instance = new Wasm.Instance(module(), {
     env: {
       abort(_msg: number, _file: number, line: number, col: number) {
         throw new VesicleError(`fused kernel aborted at ${line}:${col}`, "kernel-abort");

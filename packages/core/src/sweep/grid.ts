@@ -3,7 +3,7 @@
  * and its expansion into members, each a complete {@link ExperimentSpec} with a readable, stable id.
  */
 import { VesicleError, check } from "../errors.js";
-import { defineExperiment, deepFreeze, type ExperimentInput, type ExperimentSpec, type NoiseMode } from "../spec.js";
+import { defineExperiment, deepFreeze, type CostSpec, type ExperimentInput, type ExperimentSpec, type NoiseMode } from "../spec.js";
 
 /**
  * A biophysical mechanism: a reliability-cost plugin with its power-law exponent ρ.
@@ -188,6 +188,6 @@ export function expandGrid(grid: SweepGrid, base: ExperimentInput, mechanisms: r
   return members;
 }
 
-function reliabilityCost(m: Mechanism, c: number) {
+function reliabilityCost(m: Mechanism, c: number): CostSpec {
   return m.plugin === undefined ? { name: m.name, params: { c } } : { name: m.plugin, params: { c, rho: m.rho } };
 }

@@ -91,6 +91,7 @@ export {
   RUN_VERSION,
   RUN_FILE,
   CHECKPOINT_FILE,
+  LOCK_FILE,
   train,
   readRecord,
   type RunStatus,
@@ -99,3 +100,5 @@ export {
   type TrainOptions,
 } from "./train.js";
 export type { TrainJob, JobOutcome, JobHooks, JobRunner } from "./jobs.js";
+export { createInProcessRunner, type InProcessRunnerOptions } from "./in-process-runner.js";
+export { acquireLock } from "./lock.js";

@@ -9,7 +9,8 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { TrainingBackend } from "./backend.js";
 import { resolveObjective, type CostRegistry } from "./costs.js";
-import { head, makeBatch, normalisedInputs, type Dataset } from "./data/dataset.js";
+import { head, makeBatch, normalisedInputs, type Dataset, type Split } from "./data/dataset.js";
+import { acquireLock } from "./lock.js";
 import { VesicleError, check } from "./errors.js";
 import { createFreshDirectory, readJson, writeJsonAtomic } from "./files.js";
 import { readCheckpoint, writeCheckpoint, type Checkpoint } from "./checkpoint.js";
@@ -21,6 +22,8 @@ export const RUN_FORMAT = "vesicle-run";
 export const RUN_VERSION = 1;
 export const RUN_FILE = "run.json";
 export const CHECKPOINT_FILE = "checkpoint.json";
+/** Present while a process trains in the run dir. */
+export const LOCK_FILE = "run.lock";
 
 export type RunStatus = "running" | "complete" | "diverged";
 
@@ -68,8 +71,19 @@ export async function train(options: TrainOptions): Promise<RunRecord> {
   check(spec.network.layers[0] === dataset.inputSize, `the network takes ${spec.network.layers[0]} inputs but ${dataset.name} images have ${dataset.inputSize} pixels`);
   check(spec.network.layers[spec.network.layers.length - 1] === dataset.classes, `the network has ${spec.network.layers.at(-1)} outputs but ${dataset.name} has ${dataset.classes} classes`);
 
+  if (runDir && !(options.resume && existsSync(join(runDir, RUN_FILE)))) createFreshDirectory(runDir);
+  const release = runDir ? acquireLock(join(runDir, LOCK_FILE), `the run in ${runDir}`) : () => {};
+  try {
+    return await trainLocked(options, objective, trainSplit);
+  } finally {
+    release();
+  }
+}
+
+async function trainLocked(options: TrainOptions, objective: ReturnType<typeof resolveObjective>, trainSplit: Split): Promise<RunRecord> {
+  const { spec, dataset, runDir } = options;
+  const B = spec.training.batchSize;
   const resumed = options.resume ? resumePoint(spec, runDir) : undefined;
-  if (runDir && !(options.resume && readRecord(runDir))) createFreshDirectory(runDir);
 
   const session = await options.backend.createSession({
     network: spec.network,
@@ -126,8 +140,11 @@ export async function train(options: TrainOptions): Promise<RunRecord> {
         }
         lossSum += loss;
         nllSum += nll;
-        if ((s + 1) % reportEvery === 0)
+        if ((s + 1) % reportEvery === 0) {
           options.onEvent?.({ kind: "progress", epoch: epoch + 1, step: s + 1, stepsPerEpoch, lossPerExample: lossSum / ((s + 1) * B) });
+          // Backends compute synchronously; let signal handlers and timers run now and then.
+          await new Promise((resolve) => setImmediate(resolve));
+        }
       }
       const seconds = (performance.now() - t0) / 1000;
       trainingSeconds += seconds;

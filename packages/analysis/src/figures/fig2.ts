@@ -3,15 +3,15 @@
  * falls (row a) and the mean synaptic noise σ rises (row b); one column per mechanism (ρ).
  */
 import { renderTradeoffGrid, type GridSpec, type TradeoffFigureOptions } from "./grid.js";
-import { LABELS } from "./labels.js";
+import { LABELS, SHORT_LABELS } from "./labels.js";
 import type { TradeoffPoint } from "./tradeoff.js";
 
 export const FIG2_SPEC: GridSpec = {
   figure: "fig2",
   title: "Fig. 2 — Accuracy and synaptic noise as the reliability–performance tradeoff c changes",
   rows: [
-    { x: { field: "c", label: LABELS.c, log: true, share: "all" }, y: { field: "accuracy", label: LABELS.accuracy, log: false, share: "all", percent: true } },
-    { x: { field: "c", label: LABELS.c, log: true, share: "all" }, y: { field: "sigma", label: LABELS.sigma, log: true, share: "all" } },
+    { x: { field: "c", label: LABELS.c, shortLabel: SHORT_LABELS.c, log: true, share: "all" }, y: { field: "accuracy", label: LABELS.accuracy, shortLabel: SHORT_LABELS.accuracy, log: false, share: "all", percent: true } },
+    { x: { field: "c", label: LABELS.c, shortLabel: SHORT_LABELS.c, log: true, share: "all" }, y: { field: "sigma", label: LABELS.sigma, shortLabel: SHORT_LABELS.sigma, log: true, share: "all" } },
   ],
 };
 

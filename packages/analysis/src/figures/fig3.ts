@@ -4,16 +4,16 @@
  * reliability cost (row c); one column per mechanism (ρ).
  */
 import { renderTradeoffGrid, type GridSpec, type TradeoffFigureOptions } from "./grid.js";
-import { LABELS } from "./labels.js";
+import { LABELS, SHORT_LABELS } from "./labels.js";
 import type { TradeoffPoint } from "./tradeoff.js";
 
 export const FIG3_SPEC: GridSpec = {
   figure: "fig3",
   title: "Fig. 3 — The performance–reliability cost tradeoff",
   rows: [
-    { x: { field: "sigma", label: LABELS.sigma, log: true, share: "all" }, y: { field: "accuracy", label: LABELS.accuracy, log: false, share: "all", percent: true } },
-    { x: { field: "sigma", label: LABELS.sigma, log: true, share: "all" }, y: { field: "reliabilityCost", label: LABELS.reliabilityCost, log: true, share: "column" } },
-    { x: { field: "reliabilityCost", label: LABELS.reliabilityCost, log: true, share: "column" }, y: { field: "accuracy", label: LABELS.accuracy, log: false, share: "all", percent: true } },
+    { x: { field: "sigma", label: LABELS.sigma, shortLabel: SHORT_LABELS.sigma, log: true, share: "all" }, y: { field: "accuracy", label: LABELS.accuracy, shortLabel: SHORT_LABELS.accuracy, log: false, share: "all", percent: true } },
+    { x: { field: "sigma", label: LABELS.sigma, shortLabel: SHORT_LABELS.sigma, log: true, share: "all" }, y: { field: "reliabilityCost", label: LABELS.reliabilityCost, shortLabel: SHORT_LABELS.reliabilityCost, log: true, share: "column" } },
+    { x: { field: "reliabilityCost", label: LABELS.reliabilityCost, shortLabel: SHORT_LABELS.reliabilityCost, log: true, share: "column" }, y: { field: "accuracy", label: LABELS.accuracy, shortLabel: SHORT_LABELS.accuracy, log: false, share: "all", percent: true } },
   ],
 };
 

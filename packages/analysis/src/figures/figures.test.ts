@@ -19,9 +19,11 @@ import {
 
 const points = syntheticSweep({ seed: 7, seeds: 2 });
 
-/** The text content of every <text> element (tspans joined). */
+/** The text content of every <text> element (tspans on separate lines joined by a space). */
 function texts(svg: string): string[] {
-  return [...svg.matchAll(/<text\b[^>]*>(.*?)<\/text>/g)].map((m) => m[1].replace(/<[^>]+>/g, ""));
+  return [...svg.matchAll(/<text\b[^>]*>(.*?)<\/text>/g)].map((m) =>
+    m[1].replace(/<\/tspan><tspan [^>]*\bdy="[^"]*"[^>]*>/g, " ").replace(/<[^>]+>/g, ""),
+  );
 }
 
 describe("fig2 / fig3 snapshots", () => {
@@ -130,7 +132,14 @@ describe("missing and odd data", () => {
   it("c = 0 cannot sit on a log axis: omitted and said so", () => {
     const extra: TradeoffPoint = { ...points[0], c: 0, seed: 99 };
     const t = texts(fig2([...points, extra]));
-    expect(t.some((s) => s.startsWith("1 run with a zero value on a log axis"))).toBe(true);
+    expect(t.some((s) => s.startsWith("1 run with a zero or infinite value on a log axis (c, σ)"))).toBe(true);
+  });
+
+  it("σ = 0 (infinite reliability cost) is accepted: in Fig. 2 row a, left out of log panels", () => {
+    const extra: TradeoffPoint = { ...points[0], sigma: 0, reliabilityCost: Infinity, seed: 99 };
+    expect(texts(fig2([...points, extra])).some((s) => s.startsWith("1 run with a zero or infinite value"))).toBe(true);
+    expect(texts(fig3([...points, extra])).some((s) => s.startsWith("1 run with a zero or infinite value"))).toBe(true);
+    expect(() => fig3([...points, { ...extra, reliabilityCost: -Infinity }])).toThrow(/reliabilityCost/);
   });
 
   it("an unknown mechanism gets its own column, placed by ρ", () => {
@@ -179,6 +188,16 @@ describe("registry", () => {
       expect(getFigure(name).render(points)).toBe(figures[name].render(points));
     }
     expect(() => getFigure("fig9")).toThrow(/unknown figure "fig9"; known: fig2, fig3/);
+  });
+
+  it("wraps a long title and breaks headers onto two lines when narrow", () => {
+    const title = "A very long title that cannot possibly fit on one line of a figure only four hundred pixels wide";
+    const svg = figures.fig2.render(points, { title, width: 400 });
+    expect((svg.match(/<tspan x="8" dy=/g) ?? []).length).toBeGreaterThan(1);
+    const t = texts(svg);
+    expect(t).toContain(title);
+    expect(t).toContain("Calcium efflux (ρ = 1/2)");
+    expect(t).toContain("c (dimensionless)");
   });
 
   it("passes options through: title and width", () => {

@@ -13,6 +13,7 @@ import {
   NOISE_SETTINGS,
   formatRho,
   mechanismColumns,
+  meanOverSeeds,
   validateTradeoffPoints,
   type MechanismColumn,
   type MechanismInfo,
@@ -38,6 +39,8 @@ export type TradeoffField = "c" | "sigma" | "accuracy" | "reliabilityCost";
 export interface AxisSpec {
   field: TradeoffField;
   label: string;
+  /** Used instead of `label` when that does not fit the panel. */
+  shortLabel?: string;
   log: boolean;
   /** Same domain in every panel of the figure, or per column. */
   share: "all" | "column";
@@ -75,7 +78,8 @@ function value(axis: AxisSpec, d: { [K in TradeoffField]: number }): number {
 }
 
 function shown(axis: AxisSpec, d: { [K in TradeoffField]: number }): boolean {
-  return !axis.log || d[axis.field] > 0;
+  const v = d[axis.field];
+  return Number.isFinite(v) && (!axis.log || v > 0);
 }
 
 function domainFor(axis: AxisSpec, cols: readonly MechanismColumn[], col: number): [number, number] | undefined {
@@ -113,13 +117,16 @@ function dataMarks(row: RowSpec, col: MechanismColumn, multiSeed: boolean): Plot
   const marks: Plot.Markish[] = [];
   const x = (d: TradeoffMean | TradeoffPoint) => value(row.x, d);
   const y = (d: TradeoffMean | TradeoffPoint) => value(row.y, d);
-  const keep = (d: TradeoffMean | TradeoffPoint) => shown(row.x, d) && shown(row.y, d);
+  const keep = (d: TradeoffPoint) => shown(row.x, d) && shown(row.y, d);
+  // Average only the runs this panel can show, so a left-out run (σ = 0 on a log axis) does not
+  // pull the mean either.
+  const cells = meanOverSeeds(col.points.filter(keep));
   for (const noise of NOISE_SETTINGS) {
-    const means = col.means[noise].filter(keep);
+    const means = cells[noise];
     if (means.length === 0) continue;
     const color = NOISE_COLORS[noise];
     if (multiSeed) {
-      const seeds = means.flatMap((m) => m.points).filter(keep);
+      const seeds = means.flatMap((m) => m.points);
       marks.push(Plot.dot(seeds, { x, y, r: 1.6, fill: color, fillOpacity: 0.35, stroke: "none" }));
     }
     // Rows are ordered by c, so in Fig. 3 the line traces the sweep rather than the x order.
@@ -139,7 +146,7 @@ function panel(
   const col = cols[c];
   const xDomain = domainFor(row.x, cols, c);
   const yDomain = domainFor(row.y, cols, c);
-  const hasData = NOISE_SETTINGS.some((n) => col.means[n].some((m) => shown(row.x, m) && shown(row.y, m)));
+  const hasData = col.points.some((p) => shown(row.x, p) && shown(row.y, p));
   if (!hasData || !xDomain || !yDomain) {
     const el = plotElement({
       ...geometry,
@@ -159,12 +166,32 @@ function panel(
     marks: [
       Plot.frame({ anchor: "left", stroke: TEXT }),
       Plot.frame({ anchor: "bottom", stroke: TEXT }),
-      ...axisMarks("x", row.x, xDomain, row.x.label),
-      ...axisMarks("y", row.y, yDomain, c === 0 ? row.y.label : null),
+      ...axisMarks("x", row.x, xDomain, fit(row.x, geometry.width - 8)),
+      ...axisMarks("y", row.y, yDomain, c === 0 ? fit(row.y, geometry.height - geometry.marginBottom + 4) : null),
       ...dataMarks(row, col, multiSeed),
     ],
   });
   return { svg: el.outerHTML, empty: false };
+}
+
+/** The axis label, or its short form when the long one would not fit in `room` px. */
+function fit(axis: AxisSpec, room: number): string {
+  return textWidth(axis.label, 11) * 0.92 <= room || !axis.shortLabel ? axis.label : axis.shortLabel;
+}
+
+/** Greedy word wrap by estimated width. */
+function wrap(text: string, room: number, fontSize: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(/\s+/)) {
+    const next = line ? `${line} ${word}` : word;
+    if (line && textWidth(next, fontSize) > room) {
+      lines.push(line);
+      line = word;
+    } else line = next;
+  }
+  if (line) lines.push(line);
+  return lines;
 }
 
 /** Places a standalone panel `<svg>` at (x, y) inside the figure. */
@@ -197,8 +224,11 @@ export function renderTradeoffGrid(points: readonly TradeoffPoint[], spec: GridS
   let y = 26;
   const title = options.title ?? spec.title;
   if (title) {
-    parts.push(`<text x="${pad}" y="${y}" font-size="15" font-weight="bold" fill="${TEXT}">${esc(title)}</text>`);
-    y += 24;
+    // Bold DejaVu is ~8% wider than regular.
+    const lines = wrap(title, (width - 2 * pad) / 1.08, 15);
+    const tspans = lines.map((l, i) => `<tspan x="${pad}" dy="${i === 0 ? 0 : 19}">${esc(l)}</tspan>`).join("");
+    parts.push(`<text x="${pad}" y="${y}" font-size="15" font-weight="bold" fill="${TEXT}">${tspans}</text>`);
+    y += 24 + 19 * (lines.length - 1);
   } else y = 18;
 
   // Legend: a line with a dot for each noise setting, then a note on seeds; items wrap to a new
@@ -230,14 +260,18 @@ export function renderTradeoffGrid(points: readonly TradeoffPoint[], spec: GridS
   parts.push(`<g aria-label="legend">${legend.join("")}</g>`);
   y += 26;
 
-  // Column headers: mechanism and ρ, centred on each panel's plotting area.
+  // Column headers: mechanism and ρ, centred on each panel's plotting area; on two lines when narrow.
+  const twoLines = cols.some((col) => textWidth(`${col.info.label} (ρ = ${formatRho(col.info.rho)})`, 12.5) * 1.04 > colW - 6);
   const headers = cols.map((col, i) => {
-    const cx = pad + letterW + i * colW + geometry.marginLeft + (colW - geometry.marginLeft - geometry.marginRight) / 2;
-    return (
-      `<text x="${cx.toFixed(1)}" y="${y}" text-anchor="middle" font-size="12.5" fill="${TEXT}">` +
-      `<tspan font-weight="bold">${esc(col.info.label)}</tspan> (ρ = ${formatRho(col.info.rho)})</text>`
-    );
+    const cx = (pad + letterW + i * colW + geometry.marginLeft + (colW - geometry.marginLeft - geometry.marginRight) / 2).toFixed(1);
+    const rho = `ρ = ${formatRho(col.info.rho)}`;
+    return twoLines
+      ? `<text x="${cx}" y="${y}" text-anchor="middle" font-size="12.5" fill="${TEXT}">` +
+          `<tspan font-weight="bold">${esc(col.info.label)}</tspan><tspan x="${cx}" dy="15">(${rho})</tspan></text>`
+      : `<text x="${cx}" y="${y}" text-anchor="middle" font-size="12.5" fill="${TEXT}">` +
+          `<tspan font-weight="bold">${esc(col.info.label)}</tspan> (${rho})</text>`;
   });
+  if (twoLines) y += 15;
   parts.push(`<g aria-label="column headers">${headers.join("")}</g>`);
   y += 8;
 
@@ -251,13 +285,14 @@ export function renderTradeoffGrid(points: readonly TradeoffPoint[], spec: GridS
     y += panelHeight + 6;
   });
 
-  // Points a log axis cannot show (c = 0, σ = 0, cost = 0) are omitted; say so rather than hide it.
+  // Points a log axis cannot show (c = 0, σ = 0, infinite cost) are omitted; say so rather than hide it.
   const logFields = new Set(spec.rows.flatMap((row) => [row.x, row.y].filter((a) => a.log).map((a) => a.field)));
-  const omitted = points.filter((p) => [...logFields].some((f) => !(p[f] > 0))).length;
+  const omitted = points.filter((p) => [...logFields].some((f) => !(p[f] > 0 && Number.isFinite(p[f])))).length;
   if (omitted > 0) {
-    const fields = [...logFields].join(", ");
+    const names: Record<TradeoffField, string> = { c: "c", sigma: "σ", accuracy: "accuracy", reliabilityCost: "reliability cost" };
+    const fields = [...logFields].map((f) => names[f]).join(", ");
     parts.push(
-      `<text x="${pad}" y="${y + 8}" font-size="10.5" fill="${MUTED}">${omitted} run${omitted === 1 ? "" : "s"} with a zero value on a log axis (${esc(fields)}) not shown.</text>`,
+      `<text x="${pad}" y="${y + 8}" font-size="10.5" fill="${MUTED}">${omitted} run${omitted === 1 ? "" : "s"} with a zero or infinite value on a log axis (${esc(fields)}) not shown.</text>`,
     );
     y += 16;
   }

@@ -43,7 +43,7 @@ export function getFigure(name: string): FigureDefinition {
 
 export { fig2, FIG2_SPEC } from "./fig2.js";
 export { fig3, FIG3_SPEC } from "./fig3.js";
-export { LABELS } from "./labels.js";
+export { LABELS, SHORT_LABELS } from "./labels.js";
 export { renderTradeoffGrid, type TradeoffFigureOptions, type GridSpec, type RowSpec, type AxisSpec, type TradeoffField } from "./grid.js";
 export {
   NOISE_COLORS,
@@ -69,6 +69,7 @@ export {
   fontFiles,
   plotElement,
   plotToSvg,
+  type SvgNode,
   svgSize,
   svgToPng,
   writeFigure,

@@ -32,7 +32,7 @@ export function createDocument(): NonNullable<Plot.PlotOptions["document"]> {
 }
 
 /** An element as the subset of the DOM this module touches. */
-interface Node {
+export interface SvgNode {
   readonly tagName: string;
   readonly outerHTML: string;
   setAttribute(name: string, value: string): void;
@@ -45,14 +45,14 @@ interface Node {
  * set and Plot's HTML-only `<style>` and class removed. Throws if Plot wraps the chart in a
  * `<figure>` (a title, caption or legend option): draw those as SVG marks instead.
  */
-export function plotElement(options: Plot.PlotOptions): Node {
+export function plotElement(options: Plot.PlotOptions): SvgNode {
   const o = options as Record<string, unknown>;
   const html = ["title", "subtitle", "caption"].filter((k) => o[k] != null);
   for (const scale of ["color", "opacity", "r", "symbol"])
     if ((o[scale] as { legend?: unknown } | undefined)?.legend) html.push(`${scale}.legend`);
   if (html.length > 0)
     throw new VesicleError(`plotElement: ${html.join(", ")} would make Plot return HTML; figures must be pure SVG (draw them as SVG marks)`, "bad-figure");
-  const el = Plot.plot({ ...options, document: createDocument() }) as unknown as Node;
+  const el = Plot.plot({ ...options, document: createDocument() }) as unknown as SvgNode;
   if (el.tagName.toLowerCase() !== "svg")
     throw new VesicleError("plotElement: Plot returned HTML (a title, caption or legend option?); figures must be pure SVG", "bad-figure");
   for (const style of Array.from(el.querySelectorAll("style"))) style.remove();

@@ -25,7 +25,7 @@ export interface TradeoffPoint {
   accuracy: number;
   /** RMS σ over synapses. */
   sigma: number;
-  /** Reliability cost Σ_i σ_i^-ρ / ρ at s = 1 (Fig. 3). */
+  /** Reliability cost Σ_i σ_i^-ρ / ρ at s = 1 (Fig. 3); Infinity when some σ_i = 0. */
   reliabilityCost: number;
 }
 
@@ -105,16 +105,18 @@ export function validateTradeoffPoints(points: readonly TradeoffPoint[], figure:
     if (typeof p.mechanism !== "string" || p.mechanism.trim() === "") throw bad("mechanism must be a non-empty string");
     if (p.noise !== "heterogeneous" && p.noise !== "homogeneous")
       throw bad(`noise must be "heterogeneous" or "homogeneous", got ${JSON.stringify(p.noise)}`);
-    const num = (field: keyof TradeoffPoint, ok: (v: number) => boolean, rule: string) => {
+    const num = (field: keyof TradeoffPoint, ok: (v: number) => boolean, rule: string, infinite = false) => {
       const v = p[field];
-      if (typeof v !== "number" || !Number.isFinite(v) || !ok(v)) throw bad(`${field} must be ${rule}, got ${String(v)}`);
+      if (typeof v !== "number" || Number.isNaN(v) || (!infinite && !Number.isFinite(v)) || !ok(v))
+        throw bad(`${field} must be ${rule}, got ${String(v)}`);
     };
     num("rho", (v) => v > 0, "a positive number");
     num("c", (v) => v >= 0, "a non-negative number");
     num("seed", Number.isInteger, "an integer");
     num("accuracy", (v) => v >= 0 && v <= 1, "in [0, 1]");
     num("sigma", (v) => v >= 0, "a non-negative number");
-    num("reliabilityCost", (v) => v >= 0, "a non-negative number");
+    // σ = 0 makes Σ σ^-ρ/ρ infinite; such a run still belongs in Fig. 2 (Fig. 3 leaves it out).
+    num("reliabilityCost", (v) => v >= 0, "a non-negative number or Infinity", true);
     const key = mechanismKey(p.mechanism);
     const seen = rhoByMechanism.get(key);
     if (seen !== undefined && Math.abs(seen - p.rho) > 1e-12)

@@ -104,10 +104,19 @@ async function runTrain(args: ParsedArgs): Promise<number> {
   const quiet = getFlag(args, "quiet");
   const progress = new Progress();
   let epochs = spec.training.epochs;
+  let lastAccuracy = "";
   const log = (s: string) => (quiet ? undefined : progress.log(s));
   log(`vesicle train: ${dataset.name}, ${spec.network.layers.join("-")}, ${spec.network.noise} noise, backend ${spec.backend} → ${runDir}`);
-  const record: RunRecord = await train({
+  // Ctrl-C stops between steps; the last epoch's checkpoint stays for --resume.
+  const controller = new AbortController();
+  const onInterrupt = () => controller.abort();
+  process.once("SIGINT", onInterrupt);
+  process.once("SIGTERM", onInterrupt);
+  let record: RunRecord;
+  try {
+    record = await train({
     spec,
+    signal: controller.signal,
     backend,
     costs: costRegistry,
     dataset,
@@ -120,9 +129,10 @@ async function runTrain(args: ParsedArgs): Promise<number> {
         if (e.startEpoch > 0) log(`resuming after epoch ${e.startEpoch}`);
       } else if (e.kind === "progress") {
         const fraction = (e.epoch - 1 + e.step / e.stepsPerEpoch) / epochs;
-        progress.update({ fraction, label: `epoch ${e.epoch}/${epochs} loss/example ${e.lossPerExample.toFixed(4)}` });
+        progress.update({ fraction, label: `epoch ${e.epoch}/${epochs}  loss/example ${e.lossPerExample.toFixed(4)}${lastAccuracy}` });
       } else if (e.kind === "epoch") {
         const m = e.metrics;
+        lastAccuracy = `  test accuracy ${(100 * m.accuracyMean).toFixed(2)}%`;
         log(`epoch ${m.epoch}/${epochs}: train NLL/example ${m.trainNllPerExample.toFixed(4)}, test accuracy ${(100 * m.accuracyMean).toFixed(2)}%, mean σ ${m.sigmaMean.toExponential(3)}, ${m.seconds.toFixed(1)} s`);
       } else if (e.kind === "evaluating") {
         progress.done();
@@ -130,6 +140,15 @@ async function runTrain(args: ParsedArgs): Promise<number> {
       }
     },
   });
+  } catch (e) {
+    progress.done();
+    if (e instanceof VesicleError && e.code === "interrupted")
+      throw new VesicleError(`interrupted; the last finished epoch is checkpointed. Continue with: vesicle train --resume ${runDir}`, "interrupted");
+    throw e;
+  } finally {
+    process.off("SIGINT", onInterrupt);
+    process.off("SIGTERM", onInterrupt);
+  }
   progress.done();
   process.stdout.write(formatRecord(record, runDir) + "\n");
   return 0;

@@ -102,3 +102,4 @@ export {
 export type { TrainJob, JobOutcome, JobHooks, JobRunner } from "./jobs.js";
 export { createInProcessRunner, type InProcessRunnerOptions } from "./in-process-runner.js";
 export { acquireLock } from "./lock.js";
+export * from "./sweep/index.js";

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { VesicleError } from "../errors.js";
-import { DEFAULT_C_VALUES, expandGrid, formatC, logRange, memberId, resolveGrid, type Mechanism } from "./grid.js";
+import { DEFAULT_C_VALUES, expandGrid, formatC, logRange, memberId, resolveGrid, type SweepMechanism } from "./grid.js";
 import { QUICK_PRESET } from "./presets.js";
 
-const MECHANISMS: Mechanism[] = [
+const MECHANISMS: SweepMechanism[] = [
   { name: "calcium-efflux", rho: 1 / 2 },
   { name: "vesicle-membrane", rho: 2 / 3 },
   { name: "actin", rho: 4 / 3 },
@@ -89,7 +89,7 @@ describe("expandGrid", () => {
   });
 
   it("passes ρ to a generic plugin", () => {
-    const [m] = expandGrid({ c: [1], noise: ["heterogeneous"] }, BASE, [{ name: "rho1.5", rho: 1.5, plugin: "power-law" }]);
+    const [m] = expandGrid({ c: [1], noise: ["heterogeneous"] }, BASE, [{ name: "rho1.5", rho: 1.5, costName: "power-law" }]);
     expect(m.id).toBe("rho1.5_c1e+00_heterogeneous_s0");
     expect(m.spec.objective.reliability).toEqual([{ name: "power-law", params: { c: 1, rho: 1.5 } }]);
   });

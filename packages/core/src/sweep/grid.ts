@@ -7,10 +7,11 @@ import { defineExperiment, deepFreeze, type CostSpec, type ExperimentInput, type
 
 /**
  * A biophysical mechanism: a reliability-cost plugin with its power-law exponent ρ.
- * Core knows no mechanism by name; the caller passes the list (e.g. from `@vesicle/costs`).
+ * Core knows no mechanism by name; the caller passes the list. `@vesicle/costs`'s mechanism objects
+ * fit as they are (`Object.values(mechanisms)`); only these fields are read and stored.
  */
-export interface Mechanism {
-  /** Name in the grid and in member ids; also the cost plugin's name unless `plugin` is set. */
+export interface SweepMechanism {
+  /** Name in the grid and in member ids; also the cost plugin's name unless `costName` is set. */
   readonly name: string;
   /** The exponent of σ^-ρ; reported in results and needed for the s = 1 cost of Fig. 3. */
   readonly rho: number;
@@ -18,7 +19,7 @@ export interface Mechanism {
    * A different cost plugin to use, e.g. `"power-law"`; it then receives `{ c, rho }` rather than `{ c }`,
    * so one generic plugin can stand in for any ρ.
    */
-  readonly plugin?: string;
+  readonly costName?: string;
 }
 
 /** c values 10^k for k = log10(from), log10(from) + step, … up to `to` (inclusive when on the grid). */
@@ -28,7 +29,7 @@ export type LogRange =
 
 /** What the user asks for; every field has a default. */
 export interface SweepGrid {
-  /** Mechanism names; default: every mechanism in the list passed alongside. */
+  /** SweepMechanism names; default: every mechanism in the list passed alongside. */
   readonly mechanisms?: readonly string[];
   /** Reliability-cost multipliers, as a list or a log range; default {@link DEFAULT_C_VALUES}. */
   readonly c?: readonly number[] | LogRange;
@@ -107,12 +108,12 @@ export function memberId(mechanism: string, c: number, noise: NoiseMode, seed: n
 }
 
 /** Checks a mechanism list and indexes it by name. */
-export function mechanismTable(mechanisms: readonly Mechanism[]): Map<string, Mechanism> {
-  const table = new Map<string, Mechanism>();
+export function mechanismTable(mechanisms: readonly SweepMechanism[]): Map<string, SweepMechanism> {
+  const table = new Map<string, SweepMechanism>();
   for (const m of mechanisms) {
     check(typeof m.name === "string" && NAME_PATTERN.test(m.name), `mechanism name "${m.name}" must be letters, digits, ".", "+" or "-"`);
     check(Number.isFinite(m.rho) && m.rho > 0, `mechanism "${m.name}": ρ must be a positive finite number, got ${m.rho}`);
-    if (m.plugin !== undefined) check(typeof m.plugin === "string" && m.plugin.length > 0, `mechanism "${m.name}": plugin must be a name`);
+    if (m.costName !== undefined) check(typeof m.costName === "string" && m.costName.length > 0, `mechanism "${m.name}": costName must be a name`);
     check(!table.has(m.name), `mechanism "${m.name}" is listed twice`);
     table.set(m.name, m);
   }
@@ -120,7 +121,7 @@ export function mechanismTable(mechanisms: readonly Mechanism[]): Map<string, Me
 }
 
 /** Fills the grid's defaults and validates every axis: nothing empty, no duplicates, c > 0 and finite. */
-export function resolveGrid(grid: SweepGrid, mechanisms: readonly Mechanism[]): ResolvedGrid {
+export function resolveGrid(grid: SweepGrid, mechanisms: readonly SweepMechanism[]): ResolvedGrid {
   const table = mechanismTable(mechanisms);
   const names = grid.mechanisms ?? [...table.keys()];
   const c = grid.c === undefined ? DEFAULT_C_VALUES : Array.isArray(grid.c) ? (grid.c as readonly number[]) : logRange(grid.c as LogRange);
@@ -159,7 +160,7 @@ function noDuplicates(values: readonly unknown[], what: string): void {
  * mechanism's reliability cost at that c (replacing any reliability cost in `base`), the noise mode
  * and the seed; everything else (epochs, batch size, train subset, backend, magnitude cost) comes from `base`.
  */
-export function expandGrid(grid: SweepGrid, base: ExperimentInput, mechanisms: readonly Mechanism[]): SweepMember[] {
+export function expandGrid(grid: SweepGrid, base: ExperimentInput, mechanisms: readonly SweepMechanism[]): SweepMember[] {
   const resolved = resolveGrid(grid, mechanisms);
   const table = mechanismTable(mechanisms);
   const baseSpec = defineExperiment(base);
@@ -188,6 +189,11 @@ export function expandGrid(grid: SweepGrid, base: ExperimentInput, mechanisms: r
   return members;
 }
 
-function reliabilityCost(m: Mechanism, c: number): CostSpec {
-  return m.plugin === undefined ? { name: m.name, params: { c } } : { name: m.plugin, params: { c, rho: m.rho } };
+function reliabilityCost(m: SweepMechanism, c: number): CostSpec {
+  return m.costName === undefined ? { name: m.name, params: { c } } : { name: m.costName, params: { c, rho: m.rho } };
+}
+
+/** Just the fields a sweep stores (a caller's mechanism object may carry functions and more). */
+export function plainMechanism(m: SweepMechanism): SweepMechanism {
+  return m.costName === undefined ? { name: m.name, rho: m.rho } : { name: m.name, rho: m.rho, costName: m.costName };
 }

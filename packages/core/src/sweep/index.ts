@@ -11,7 +11,7 @@ export {
   memberId,
   resolveGrid,
   expandGrid,
-  type Mechanism,
+  type SweepMechanism,
   type LogRange,
   type SweepGrid,
   type ResolvedGrid,

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { VesicleError } from "../errors.js";
 import { readJson, writeJsonAtomic } from "../files.js";
 import { defineExperiment, deepFreeze, validateExperiment, type ExperimentInput, type ExperimentSpec } from "../spec.js";
-import { expandGrid, mechanismTable, resolveGrid, type Mechanism, type ResolvedGrid, type SweepGrid, type SweepMember } from "./grid.js";
+import { expandGrid, mechanismTable, plainMechanism, resolveGrid, type SweepMechanism, type ResolvedGrid, type SweepGrid, type SweepMember } from "./grid.js";
 
 export const SWEEP_FORMAT = "vesicle-sweep";
 export const SWEEP_VERSION = 1;
@@ -24,7 +24,7 @@ export interface SweepManifest {
   readonly created: string;
   readonly grid: ResolvedGrid;
   /** The mechanisms the grid uses, with their ρ. */
-  readonly mechanisms: readonly Mechanism[];
+  readonly mechanisms: readonly SweepMechanism[];
   /** The base spec every member starts from (defaults filled in when the sweep was created). */
   readonly base: ExperimentSpec;
   readonly members: readonly SweepMember[];
@@ -52,7 +52,7 @@ export interface CreatedSweep extends Sweep {
  * sweep it is returned as it is, so running the same command twice resumes; a dir holding anything
  * else (another sweep, other files) is refused, so grids never mix and nothing is overwritten.
  */
-export function createSweep(dir: string, grid: SweepGrid, base: ExperimentInput, mechanisms: readonly Mechanism[]): CreatedSweep {
+export function createSweep(dir: string, grid: SweepGrid, base: ExperimentInput, mechanisms: readonly SweepMechanism[]): CreatedSweep {
   const members = expandGrid(grid, base, mechanisms);
   const resolved = resolveGrid(grid, mechanisms);
   const table = mechanismTable(mechanisms);
@@ -61,7 +61,7 @@ export function createSweep(dir: string, grid: SweepGrid, base: ExperimentInput,
     version: SWEEP_VERSION,
     created: new Date().toISOString(),
     grid: resolved,
-    mechanisms: resolved.mechanisms.map((name) => table.get(name)!),
+    mechanisms: resolved.mechanisms.map((name) => plainMechanism(table.get(name)!)),
     base: defineExperiment(base),
     members,
   };

@@ -67,7 +67,7 @@ export function planSweep(sweep: Sweep): SweepPlan {
       continue;
     }
     if (!existsSync(join(dir, RUN_FILE))) {
-      const entries = readdirSync(dir);
+      const entries = readdirSync(dir).sort();
       const unknown = entries.filter((e) => !LEFTOVER.test(e));
       if (unknown.length) corrupt(`${dir} has no ${RUN_FILE} but holds other files (${unknown.join(", ")})`);
       else plan.pending.push({ member, leftovers: entries });

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Sums the vitest JSON reports of every package into the one closing line CI reads:
-// "N passed, N failed" (plus skipped). A package whose report is missing counts as a failure.
+// "N passed, N failed" (plus skipped). A test file that failed to load counts as one failure,
+// and so does a package whose report is missing.
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 
@@ -15,10 +16,11 @@ for (const pkg of readdirSync("packages")) {
     continue;
   }
   const r = JSON.parse(readFileSync(report, "utf8"));
+  const unloaded = r.testResults.filter((f) => f.status === "failed" && f.assertionResults.length === 0).length;
   passed += r.numPassedTests;
-  failed += r.numFailedTests + (r.numFailedTestSuites ?? 0);
+  failed += r.numFailedTests + unloaded;
   skipped += r.numPendingTests + (r.numTodoTests ?? 0);
-  console.log(`${pkg}: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numFailedTestSuites ?? 0} suites failed to load`);
+  console.log(`${pkg}: ${r.numPassedTests} passed, ${r.numFailedTests} failed${unloaded ? `, ${unloaded} test files failed to load` : ""}`);
 }
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exitCode = failed > 0 ? 1 : 0;

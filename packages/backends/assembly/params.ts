@@ -8,7 +8,7 @@
  *
  * Padding lanes (columns ≥ outputs) are masked: w stays 0 there, and they add no cost.
  */
-import { hsum, vexp, vlog, vsoftplus, vsoftplusSigmoid } from "./vmath";
+import { hsum, vexp, vlog, vlog1pSmall, vsoftplus } from "./vmath";
 import { normal4 } from "./random";
 
 // Buffer addresses (bytes), set once per memory layout by the JS wrapper.
@@ -86,13 +86,14 @@ export function sampleLayer(rows: i32, outputs: i32, outP: i32, off: i32, mode: 
   const rowBytes = <usize>outP << 2;
   const hom = homogeneous;
   const sig = f32x4.splat(sharedSigma);
+  const mu0 = pMu, xi0 = pXi, phi0 = pPhi, w0 = pW;
   if (colSum != 0) memory.fill(colSum, 0, rowBytes);
   for (let r = 0; r < rows; r++) {
     const rowOff = base + <usize>r * rowBytes;
     const summed = colSum != 0 && r < colRows;
     for (let o = 0; o < outP; o += 4) {
       const k = rowOff + (<usize>o << 2);
-      const mu = v128.load(pMu + k);
+      const mu = v128.load(mu0 + k);
       let w: v128;
       if (mode == 2) {
         w = mu;
@@ -100,28 +101,19 @@ export function sampleLayer(rows: i32, outputs: i32, outP: i32, off: i32, mode: 
         let xi: v128;
         if (mode == 0) {
           xi = normal4();
-          v128.store(pXi + k, xi);
-        } else xi = v128.load(pXi + k);
-        const sigma = hom ? sig : vsoftplus(v128.load(pPhi + k));
+          v128.store(xi0 + k, xi);
+        } else xi = v128.load(xi0 + k);
+        const sigma = hom ? sig : vsoftplus(v128.load(phi0 + k));
         w = f32x4.add(mu, f32x4.mul(sigma, xi));
       }
       w = v128.and(w, laneMask(o, outputs));
-      v128.store(pW + k, w);
+      v128.store(w0 + k, w);
       if (summed) {
         const c = colSum + (<usize>o << 2);
         v128.store(c, f32x4.add(v128.load(c), w));
       }
     }
   }
-}
-
-@inline function adam(p: v128, g: v128, m: usize, v: usize): v128 {
-  const mn = f32x4.add(f32x4.mul(f32x4.splat(beta1), v128.load(m)), f32x4.mul(f32x4.splat(1 - beta1), g));
-  const vn = f32x4.add(f32x4.mul(f32x4.splat(beta2), v128.load(v)), f32x4.mul(f32x4.splat(1 - beta2), f32x4.mul(g, g)));
-  v128.store(m, mn);
-  v128.store(v, vn);
-  const denom = f32x4.add(f32x4.mul(f32x4.sqrt(vn), f32x4.splat(invSqrtBc2)), f32x4.splat(epsilon));
-  return f32x4.sub(p, f32x4.div(f32x4.mul(f32x4.splat(stepSize), mn), denom));
 }
 
 /**
@@ -131,6 +123,8 @@ export function sampleLayer(rows: i32, outputs: i32, outP: i32, off: i32, mode: 
  * from `gradXiSum`.
  */
 export function updateLayer(rows: i32, outputs: i32, outP: i32, off: i32, writeGrads: bool): void {
+  // Globals are read once into locals: V8 does not hoist global reads out of the loops.
+  const mu0 = pMu, g0 = pG, xi0 = pXi, phi0 = pPhi, gPhi0 = pGPhi, mMu0 = pMMu, vMu0 = pVMu, mPhi0 = pMPhi, vPhi0 = pVPhi;
   const base = <usize>off << 2;
   const rowBytes = <usize>outP << 2;
   const hom = homogeneous;
@@ -141,6 +135,11 @@ export function updateLayer(rows: i32, outputs: i32, outP: i32, off: i32, writeG
   const powers = nPower;
   const extraSig = pExtraSig;
   const extraMu = pExtraMu;
+  const b1 = f32x4.splat(beta1), b1c = f32x4.splat(1 - beta1), b2 = f32x4.splat(beta2), b2c = f32x4.splat(1 - beta2);
+  const lr = f32x4.splat(stepSize), ibc2 = f32x4.splat(invSqrtBc2), eps = f32x4.splat(epsilon);
+  // The first power law is kept in registers; further ones are read from memory.
+  const rho0 = f32x4.splat(powers > 0 ? load<f32>(pPowers) : 0);
+  const c0 = f32x4.splat(powers > 0 ? load<f32>(pPowers, 4) : 0);
   for (let r = 0; r < rows; r++) {
     const rowOff = base + <usize>r * rowBytes;
     let rel = zero;
@@ -149,9 +148,9 @@ export function updateLayer(rows: i32, outputs: i32, outP: i32, off: i32, writeG
     for (let o = 0; o < outP; o += 4) {
       const k = rowOff + (<usize>o << 2);
       const mask = laneMask(o, outputs);
-      const mu = v128.load(pMu + k);
-      const gw = v128.load(pG + k);
-      const xi = v128.load(pXi + k);
+      const mu = v128.load(mu0 + k);
+      const gw = v128.load(g0 + k);
+      const xi = v128.load(xi0 + k);
       // d|μ|/dμ = sign(μ), 0 at 0 so padding stays at 0.
       const sign = f32x4.sub(v128.and(f32x4.gt(mu, zero), one), v128.and(f32x4.lt(mu, zero), one));
       let gmuCost = f32x4.mul(lam, sign);
@@ -160,38 +159,47 @@ export function updateLayer(rows: i32, outputs: i32, outP: i32, off: i32, writeG
       mag = f32x4.add(mag, v128.and(f32x4.abs(mu), mask));
       if (hom) {
         gxi = f32x4.add(gxi, f32x4.mul(gw, xi));
-        if (writeGrads) v128.store(pG + k, gmu);
-        else v128.store(pMu + k, adam(mu, gmu, pMMu + k, pVMu + k));
-        continue;
-      }
-      const phi = v128.load(pPhi + k);
-      const sigma = vsoftplusSigmoid(phi, pScratch);
-      const dsdphi = v128.load(pScratch);
-      let gsig = zero;
-      if (powers > 0) {
-        const ls = vlog(sigma);
-        let val = zero;
-        for (let t = 0; t < powers; t++) {
-          const rho = f32x4.splat(load<f32>(pPowers + (<usize>t << 3)));
-          const p = f32x4.mul(f32x4.splat(load<f32>(pPowers + (<usize>t << 3) + 4)), vexp(f32x4.neg(f32x4.mul(rho, ls))));
-          val = f32x4.add(val, p);
-          gsig = f32x4.sub(gsig, f32x4.mul(rho, p));
-        }
-        gsig = f32x4.div(gsig, sigma);
-        rel = f32x4.add(rel, v128.and(val, mask));
-      }
-      if (extraSig != 0) gsig = f32x4.add(gsig, v128.load(extraSig + k));
-      const gphi = v128.and(f32x4.mul(f32x4.add(f32x4.mul(gw, xi), f32x4.mul(cs, gsig)), dsdphi), mask);
-      if (writeGrads) {
-        v128.store(pG + k, gmu);
-        v128.store(pGPhi + k, gphi);
       } else {
-        v128.store(pMu + k, adam(mu, gmu, pMMu + k, pVMu + k));
-        v128.store(pPhi + k, adam(phi, gphi, pMPhi + k, pVPhi + k));
+        const phi = v128.load(phi0 + k);
+        // σ = softplus(φ), dσ/dφ = sigmoid(φ), sharing e^-|φ|.
+        const e = vexp(f32x4.neg(f32x4.abs(phi)));
+        const inv = f32x4.div(one, f32x4.add(one, e));
+        const dsdphi = v128.bitselect(inv, f32x4.mul(e, inv), f32x4.ge(phi, zero));
+        const sigma = f32x4.add(f32x4.max(phi, zero), vlog1pSmall(e));
+        let gsig = zero;
+        if (powers > 0) {
+          // c·σ^-ρ and its derivative −ρ·c·σ^-ρ/σ.
+          const ls = vlog(sigma);
+          let val = f32x4.mul(c0, vexp(f32x4.neg(f32x4.mul(rho0, ls))));
+          gsig = f32x4.neg(f32x4.mul(rho0, val));
+          for (let t = 1; t < powers; t++) {
+            const rho = f32x4.splat(load<f32>(pPowers + (<usize>t << 3)));
+            const p = f32x4.mul(f32x4.splat(load<f32>(pPowers + (<usize>t << 3) + 4)), vexp(f32x4.neg(f32x4.mul(rho, ls))));
+            val = f32x4.add(val, p);
+            gsig = f32x4.sub(gsig, f32x4.mul(rho, p));
+          }
+          gsig = f32x4.div(gsig, sigma);
+          rel = f32x4.add(rel, v128.and(val, mask));
+        }
+        if (extraSig != 0) gsig = f32x4.add(gsig, v128.load(extraSig + k));
+        const gphi = v128.and(f32x4.mul(f32x4.add(f32x4.mul(gw, xi), f32x4.mul(cs, gsig)), dsdphi), mask);
+        if (writeGrads) v128.store(gPhi0 + k, gphi);
+        else v128.store(phi0 + k, adamStep(phi, gphi, mPhi0 + k, vPhi0 + k, b1, b1c, b2, b2c, lr, ibc2, eps));
       }
+      if (writeGrads) v128.store(g0 + k, gmu);
+      else v128.store(mu0 + k, adamStep(mu, gmu, mMu0 + k, vMu0 + k, b1, b1c, b2, b2c, lr, ibc2, eps));
     }
     sumReliability += hsum(rel);
     sumMagnitude += hsum(mag);
     sumGradXi += hsum(gxi);
   }
+}
+
+@inline function adamStep(p: v128, g: v128, m: usize, v: usize, b1: v128, b1c: v128, b2: v128, b2c: v128, lr: v128, ibc2: v128, eps: v128): v128 {
+  const mn = f32x4.add(f32x4.mul(b1, v128.load(m)), f32x4.mul(b1c, g));
+  const vn = f32x4.add(f32x4.mul(b2, v128.load(v)), f32x4.mul(b2c, f32x4.mul(g, g)));
+  v128.store(m, mn);
+  v128.store(v, vn);
+  const denom = f32x4.add(f32x4.mul(f32x4.sqrt(vn), ibc2), eps);
+  return f32x4.sub(p, f32x4.div(f32x4.mul(lr, mn), denom));
 }

@@ -2,6 +2,7 @@
  * The worker-thread runner, set up with the built-in cost plugins so each worker builds the same
  * cost registry as this process.
  */
+import { createWorkerRunner } from "@vesicle/backends";
 import type { Dataset, JobRunner } from "@vesicle/core";
 
 export interface ParallelRunnerOptions {
@@ -11,6 +12,5 @@ export interface ParallelRunnerOptions {
 }
 
 export function createParallelRunner(options: ParallelRunnerOptions): JobRunner {
-  void options;
-  throw new Error("worker runner not wired yet");
+  return createWorkerRunner({ ...options, plugins: [import.meta.resolve("@vesicle/costs")] });
 }

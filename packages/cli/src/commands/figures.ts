@@ -1,6 +1,7 @@
 /**
  * `vesicle figures`: the paper's figures from a sweep's results, as SVG and PNG.
  */
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { VesicleError, collectResults, type ResultRow } from "@vesicle/core";
 import { figureNames, getFigure, writeFigure, type TradeoffPoint } from "@vesicle/analysis";
@@ -37,8 +38,12 @@ async function runFigures(args: ParsedArgs): Promise<number> {
   const points = tradeoffPoints(rows);
   if (points.length === 0) throw new VesicleError(`${sweepDir} has no completed members yet; nothing to plot`, "no-results");
   const outDir = getString(args, "out") ?? join(sweepDir, "figures");
+  const overwrite = getFlag(args, "overwrite");
+  const existing = figures.flatMap((f) => [`${f.name}.svg`, `${f.name}.png`]).filter((file) => existsSync(join(outDir, file)));
+  if (existing.length && !overwrite)
+    throw new VesicleError(`${existing.map((f) => join(outDir, f)).join(", ")} already exist${existing.length === 1 ? "s" : ""}; pass --overwrite to replace, or --out DIR`, "exists");
   for (const f of figures) {
-    const written = writeFigure(f.name, f.render(points), outDir, { overwrite: getFlag(args, "overwrite") });
+    const written = writeFigure(f.name, f.render(points), outDir, { overwrite });
     process.stdout.write(`${f.name}: ${written.svg}, ${written.png}\n`);
   }
   return 0;

@@ -54,7 +54,7 @@ export interface SweepPlan {
 }
 
 /** Written by a run before its first run.json: safe to clear, since they hold no result. */
-const LEFTOVER = /^(checkpoint\.json|\.(run|checkpoint)\.json\.\d+\.\d+\.tmp)$/;
+const LEFTOVER = /^(checkpoint\.json|run\.lock|\.(run|checkpoint)\.json\.\d+\.\d+\.tmp)$/;
 
 /** Classifies every member of `sweep` by what its run dir holds. Reads only. */
 export function planSweep(sweep: Sweep): SweepPlan {

@@ -5,10 +5,12 @@
  * - `sampleLayer`: ξ ~ N(0, 1), σ = softplus(φ), w = μ + σξ (and W's column sums for the affine input trick);
  * - `updateLayer`: cost values and gradients (power laws c·σ^-ρ, L1 λ|μ|, plus any JS-computed
  *   derivative buffers), d/dφ through sigmoid(φ), then Adam, or the gradients written out.
+ *   It must follow a `sampleLayer` with noise (mode 0 or 1) at the same φ: that pass leaves
+ *   e^-|φ| in the gPhi buffer, saving the update pass an exponential per synapse.
  *
  * Padding lanes (columns ≥ outputs) are masked: w stays 0 there, and they add no cost.
  */
-import { hsum, vexp, vlog, vlog1pSmall, vsoftplus } from "./vmath";
+import { allSmallPhi, hsum, smallLogSoftplus, smallSigmoid, smallSoftplus, vexp, vlog, vlog1pSmall } from "./vmath";
 import { normal4 } from "./random";
 
 // Buffer addresses (bytes), set once per memory layout by the JS wrapper.
@@ -86,7 +88,7 @@ export function sampleLayer(rows: i32, outputs: i32, outP: i32, off: i32, mode: 
   const rowBytes = <usize>outP << 2;
   const hom = homogeneous;
   const sig = f32x4.splat(sharedSigma);
-  const mu0 = pMu, xi0 = pXi, phi0 = pPhi, w0 = pW;
+  const mu0 = pMu, xi0 = pXi, phi0 = pPhi, w0 = pW, gPhi0 = pGPhi;
   if (colSum != 0) memory.fill(colSum, 0, rowBytes);
   for (let r = 0; r < rows; r++) {
     const rowOff = base + <usize>r * rowBytes;
@@ -103,7 +105,14 @@ export function sampleLayer(rows: i32, outputs: i32, outP: i32, off: i32, mode: 
           xi = normal4();
           v128.store(xi0 + k, xi);
         } else xi = v128.load(xi0 + k);
-        const sigma = hom ? sig : vsoftplus(v128.load(phi0 + k));
+        let sigma = sig;
+        if (!hom) {
+          const phi = v128.load(phi0 + k);
+          // e^-|φ| is left in the gPhi buffer for the update pass, which needs it at the same φ.
+          const e = vexp(f32x4.neg(f32x4.abs(phi)));
+          v128.store(gPhi0 + k, e);
+          sigma = allSmallPhi(phi) ? smallSoftplus(e) : f32x4.add(f32x4.pmax(phi, f32x4.splat(0)), vlog1pSmall(e));
+        }
         w = f32x4.add(mu, f32x4.mul(sigma, xi));
       }
       w = v128.and(w, laneMask(o, outputs));
@@ -123,75 +132,117 @@ export function sampleLayer(rows: i32, outputs: i32, outP: i32, off: i32, mode: 
  * from `gradXiSum`.
  */
 export function updateLayer(rows: i32, outputs: i32, outP: i32, off: i32, writeGrads: bool): void {
-  // Globals are read once into locals: V8 does not hoist global reads out of the loops.
-  const mu0 = pMu, g0 = pG, xi0 = pXi, phi0 = pPhi, gPhi0 = pGPhi, mMu0 = pMMu, vMu0 = pVMu, mPhi0 = pMPhi, vPhi0 = pVPhi;
   const base = <usize>off << 2;
   const rowBytes = <usize>outP << 2;
-  const hom = homogeneous;
+  // One row at a time (it stays in L1), in three short passes rather than one long loop body:
+  // a body holding the cost terms and both Adam updates needs more than the 16 vector registers
+  // of x86-64, and the spills cost more than reading the row again.
+  for (let r = 0; r < rows; r++) {
+    const rowOff = base + <usize>r * rowBytes;
+    if (homogeneous) sharedPhiRow(rowOff, outP);
+    else phiGradientRow(rowOff, outP, outputs);
+    muRow(rowOff, outP, outputs, writeGrads);
+    if (!homogeneous && !writeGrads) adamRow(pPhi + rowOff, pGPhi + rowOff, pMPhi + rowOff, pVPhi + rowOff, outP);
+  }
+}
+
+/** Homogeneous σ: accumulates Σ dL/dw·ξ for the caller's shared-φ gradient. */
+@inline function sharedPhiRow(rowOff: usize, outP: i32): void {
+  const g0 = pG + rowOff, xi0 = pXi + rowOff;
+  let gxi = f32x4.splat(0);
+  for (let o = 0; o < outP; o += 4) {
+    const k = <usize>o << 2;
+    gxi = f32x4.add(gxi, f32x4.mul(v128.load(g0 + k), v128.load(xi0 + k)));
+  }
+  sumGradXi += hsum(gxi);
+}
+
+/** d loss/dφ = (dL/dw·ξ + (B/N)·Σ cost'(σ))·sigmoid(φ) into gPhi; reliability costs into the sum. */
+@inline function phiGradientRow(rowOff: usize, outP: i32, outputs: i32): void {
+  let rel = f32x4.splat(0);
+  // Two vectors per iteration: each is one long dependency chain (exp, log, divisions), and two
+  // independent chains side by side keep the core busy while each waits on its divisions.
+  let o = 0;
+  for (; o + 8 <= outP; o += 8) {
+    const a = phiGradient4(rowOff + (<usize>o << 2), o, outputs);
+    const b = phiGradient4(rowOff + (<usize>(o + 4) << 2), o + 4, outputs);
+    rel = f32x4.add(rel, f32x4.add(a, b));
+  }
+  if (o < outP) rel = f32x4.add(rel, phiGradient4(rowOff + (<usize>o << 2), o, outputs));
+  sumReliability += hsum(rel);
+}
+
+/** phiGradientRow for four synapses at byte offset `at`; returns their reliability cost. */
+@inline function phiGradient4(at: usize, o: i32, outputs: i32): v128 {
+  const powers = nPower;
+  const one = f32x4.splat(1);
+  const zero = f32x4.splat(0);
+  const mask = laneMask(o, outputs);
+  const phi = v128.load(pPhi + at);
+  // σ = softplus(φ), dσ/dφ = sigmoid(φ) and log σ from e^-|φ| (left by sampleLayer in gPhi);
+  // series when every σ is small.
+  const e = v128.load(pGPhi + at);
+  let dsdphi: v128, sigma: v128, ls: v128;
+  if (allSmallPhi(phi)) {
+    dsdphi = smallSigmoid(e);
+    sigma = smallSoftplus(e);
+    ls = smallLogSoftplus(phi, e);
+  } else {
+    const inv = f32x4.div(one, f32x4.add(one, e));
+    dsdphi = v128.bitselect(inv, f32x4.mul(e, inv), f32x4.ge(phi, zero));
+    sigma = f32x4.add(f32x4.pmax(phi, zero), vlog1pSmall(e));
+    ls = powers > 0 ? vlog(sigma) : zero;
+  }
+  let gsig = zero;
+  let val = zero;
+  if (powers > 0) {
+    // c·σ^-ρ and its derivative −ρ·c·σ^-ρ/σ.
+    val = f32x4.mul(f32x4.splat(load<f32>(pPowers, 4)), vexp(f32x4.neg(f32x4.mul(f32x4.splat(load<f32>(pPowers)), ls))));
+    gsig = f32x4.neg(f32x4.mul(f32x4.splat(load<f32>(pPowers)), val));
+    for (let t = 1; t < powers; t++) {
+      const rho = f32x4.splat(load<f32>(pPowers + (<usize>t << 3)));
+      const p = f32x4.mul(f32x4.splat(load<f32>(pPowers + (<usize>t << 3) + 4)), vexp(f32x4.neg(f32x4.mul(rho, ls))));
+      val = f32x4.add(val, p);
+      gsig = f32x4.sub(gsig, f32x4.mul(rho, p));
+    }
+    gsig = f32x4.div(gsig, sigma);
+  }
+  if (pExtraSig != 0) gsig = f32x4.add(gsig, v128.load(pExtraSig + at));
+  const gphi = f32x4.mul(f32x4.add(f32x4.mul(v128.load(pG + at), v128.load(pXi + at)), f32x4.mul(f32x4.splat(costScale), gsig)), dsdphi);
+  v128.store(pGPhi + at, v128.and(gphi, mask));
+  return v128.and(val, mask);
+}
+
+/** d loss/dμ = dL/dw + (B/N)·(λ·sign(μ) + custom); then Adam, or the gradient into g. */
+@inline function muRow(rowOff: usize, outP: i32, outputs: i32, writeGrads: bool): void {
+  const mu0 = pMu + rowOff, g0 = pG + rowOff;
+  const extraMu = pExtraMu;
   const cs = f32x4.splat(costScale);
   const lam = f32x4.splat(l1);
   const one = f32x4.splat(1);
   const zero = f32x4.splat(0);
-  const powers = nPower;
-  const extraSig = pExtraSig;
-  const extraMu = pExtraMu;
+  let mag = zero;
+  for (let o = 0; o < outP; o += 4) {
+    const k = <usize>o << 2;
+    const mu = v128.load(mu0 + k);
+    // d|μ|/dμ = sign(μ), 0 at 0 so padding stays at 0.
+    const sign = f32x4.sub(v128.and(f32x4.gt(mu, zero), one), v128.and(f32x4.lt(mu, zero), one));
+    let gmuCost = f32x4.mul(lam, sign);
+    if (extraMu != 0) gmuCost = f32x4.add(gmuCost, v128.load(extraMu + rowOff + k));
+    v128.store(g0 + k, f32x4.add(v128.load(g0 + k), f32x4.mul(cs, gmuCost)));
+    mag = f32x4.add(mag, v128.and(f32x4.abs(mu), laneMask(o, outputs)));
+  }
+  sumMagnitude += hsum(mag);
+  if (!writeGrads) adamRow(mu0, g0, pMMu + rowOff, pVMu + rowOff, outP);
+}
+
+/** Adam on one row: p -= lr·m̂/(√v̂ + ε), with the bias corrections folded into stepSize and invSqrtBc2. */
+@inline function adamRow(p0: usize, g0: usize, m0: usize, v0: usize, outP: i32): void {
   const b1 = f32x4.splat(beta1), b1c = f32x4.splat(1 - beta1), b2 = f32x4.splat(beta2), b2c = f32x4.splat(1 - beta2);
   const lr = f32x4.splat(stepSize), ibc2 = f32x4.splat(invSqrtBc2), eps = f32x4.splat(epsilon);
-  // The first power law is kept in registers; further ones are read from memory.
-  const rho0 = f32x4.splat(powers > 0 ? load<f32>(pPowers) : 0);
-  const c0 = f32x4.splat(powers > 0 ? load<f32>(pPowers, 4) : 0);
-  for (let r = 0; r < rows; r++) {
-    const rowOff = base + <usize>r * rowBytes;
-    let rel = zero;
-    let mag = zero;
-    let gxi = zero;
-    for (let o = 0; o < outP; o += 4) {
-      const k = rowOff + (<usize>o << 2);
-      const mask = laneMask(o, outputs);
-      const mu = v128.load(mu0 + k);
-      const gw = v128.load(g0 + k);
-      const xi = v128.load(xi0 + k);
-      // d|μ|/dμ = sign(μ), 0 at 0 so padding stays at 0.
-      const sign = f32x4.sub(v128.and(f32x4.gt(mu, zero), one), v128.and(f32x4.lt(mu, zero), one));
-      let gmuCost = f32x4.mul(lam, sign);
-      if (extraMu != 0) gmuCost = f32x4.add(gmuCost, v128.load(extraMu + k));
-      const gmu = f32x4.add(gw, f32x4.mul(cs, gmuCost));
-      mag = f32x4.add(mag, v128.and(f32x4.abs(mu), mask));
-      if (hom) {
-        gxi = f32x4.add(gxi, f32x4.mul(gw, xi));
-      } else {
-        const phi = v128.load(phi0 + k);
-        // σ = softplus(φ), dσ/dφ = sigmoid(φ), sharing e^-|φ|.
-        const e = vexp(f32x4.neg(f32x4.abs(phi)));
-        const inv = f32x4.div(one, f32x4.add(one, e));
-        const dsdphi = v128.bitselect(inv, f32x4.mul(e, inv), f32x4.ge(phi, zero));
-        const sigma = f32x4.add(f32x4.max(phi, zero), vlog1pSmall(e));
-        let gsig = zero;
-        if (powers > 0) {
-          // c·σ^-ρ and its derivative −ρ·c·σ^-ρ/σ.
-          const ls = vlog(sigma);
-          let val = f32x4.mul(c0, vexp(f32x4.neg(f32x4.mul(rho0, ls))));
-          gsig = f32x4.neg(f32x4.mul(rho0, val));
-          for (let t = 1; t < powers; t++) {
-            const rho = f32x4.splat(load<f32>(pPowers + (<usize>t << 3)));
-            const p = f32x4.mul(f32x4.splat(load<f32>(pPowers + (<usize>t << 3) + 4)), vexp(f32x4.neg(f32x4.mul(rho, ls))));
-            val = f32x4.add(val, p);
-            gsig = f32x4.sub(gsig, f32x4.mul(rho, p));
-          }
-          gsig = f32x4.div(gsig, sigma);
-          rel = f32x4.add(rel, v128.and(val, mask));
-        }
-        if (extraSig != 0) gsig = f32x4.add(gsig, v128.load(extraSig + k));
-        const gphi = v128.and(f32x4.mul(f32x4.add(f32x4.mul(gw, xi), f32x4.mul(cs, gsig)), dsdphi), mask);
-        if (writeGrads) v128.store(gPhi0 + k, gphi);
-        else v128.store(phi0 + k, adamStep(phi, gphi, mPhi0 + k, vPhi0 + k, b1, b1c, b2, b2c, lr, ibc2, eps));
-      }
-      if (writeGrads) v128.store(g0 + k, gmu);
-      else v128.store(mu0 + k, adamStep(mu, gmu, mMu0 + k, vMu0 + k, b1, b1c, b2, b2c, lr, ibc2, eps));
-    }
-    sumReliability += hsum(rel);
-    sumMagnitude += hsum(mag);
-    sumGradXi += hsum(gxi);
+  for (let o = 0; o < outP; o += 4) {
+    const k = <usize>o << 2;
+    v128.store(p0 + k, adamStep(v128.load(p0 + k), v128.load(g0 + k), m0 + k, v0 + k, b1, b1c, b2, b2c, lr, ibc2, eps));
   }
 }
 

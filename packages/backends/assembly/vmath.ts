@@ -2,99 +2,170 @@
  * Element-wise math on four f32 lanes at once (WebAssembly SIMD), accurate to ~1e-7 relative.
  * Scalar Math.exp/log per synapse would cost more than the matmuls, so everything the parameter
  * passes need (exp, log, softplus, sigmoid) is a short polynomial here.
+ *
+ * Two habits keep V8's code short in the per-synapse loops: constants come from one static table
+ * (V8 rebuilds a v128 constant with several instructions at every use inside a loop, but loads
+ * one from memory with a single instruction), and pmin/pmax plus magic-number rounding stand in
+ * for min/max (NaN rules), nearest and trunc_sat, which each expand to several instructions.
  */
 
+/** 1.5·2^23: adding it rounds a float to an integer held in the low mantissa bits. */
+const ROUND_MAGIC: f32 = 12582912.0;
 // ln 2 split in two so n·ln2 is subtracted exactly (Cody-Waite reduction).
 const LN2_HI: f32 = 0.693359375;
 const LN2_LO: f32 = -2.12194440e-4;
 const LOG2E: f32 = 1.44269504088896341;
 const LN2: f32 = 0.693147180559945;
 
-@inline function splat(x: f32): v128 {
-  return f32x4.splat(x);
+// Rows of the constant table.
+const K_EXP_LO = 0, K_EXP_HI = 1, K_LOG2E = 2, K_MAGIC127 = 3, K_LN2_HI = 4, K_LN2_LO = 5;
+const K_EXP_P0 = 6; // 6 exp coefficients: rows 6..11
+const K_ONE = 12, K_TWO = 13, K_ZERO = 14, K_HALF = 15, K_SQRT2 = 16, K_LN2 = 17;
+const K_ATANH = 18; // 9 coefficients of 2·atanh: rows 18..26
+const K_LOG = 27; // 6 coefficients of log's series: rows 27..32
+export const K_SMALL_PHI = 33; // φ below this takes the series path of `smallPhi`
+const K_LOG1P = 34; // log1p(u)/u = 1 - u/2 + u²/3 - u³/4: rows 34..37
+const K_LNRATIO = 38; // log(log1p(u)/u)/u = -1/2 + 5u/24 - u²/8: rows 38..40
+const K_SIG = 41; // u/(1+u)/u = 1 - u + u² - u³: rows 41..44
+
+const TABLE: usize = memory.data<f32>([
+  -87.33654, -87.33654, -87.33654, -87.33654,
+  88.7228, 88.7228, 88.7228, 88.7228,
+  1.44269504088896341, 1.44269504088896341, 1.44269504088896341, 1.44269504088896341,
+  12583039.0, 12583039.0, 12583039.0, 12583039.0, // ROUND_MAGIC + 127
+  0.693359375, 0.693359375, 0.693359375, 0.693359375,
+  -2.12194440e-4, -2.12194440e-4, -2.12194440e-4, -2.12194440e-4,
+  // e^r = 1 + r + r²·p(r) on |r| ≤ ln2/2 (minimax coefficients), highest first
+  1.9875691500e-4, 1.9875691500e-4, 1.9875691500e-4, 1.9875691500e-4,
+  1.3981999507e-3, 1.3981999507e-3, 1.3981999507e-3, 1.3981999507e-3,
+  8.3334519073e-3, 8.3334519073e-3, 8.3334519073e-3, 8.3334519073e-3,
+  4.1665795894e-2, 4.1665795894e-2, 4.1665795894e-2, 4.1665795894e-2,
+  1.6666665459e-1, 1.6666665459e-1, 1.6666665459e-1, 1.6666665459e-1,
+  5.0000001201e-1, 5.0000001201e-1, 5.0000001201e-1, 5.0000001201e-1,
+  1, 1, 1, 1,
+  2, 2, 2, 2,
+  0, 0, 0, 0,
+  0.5, 0.5, 0.5, 0.5,
+  1.41421356, 1.41421356, 1.41421356, 1.41421356,
+  0.693147180559945, 0.693147180559945, 0.693147180559945, 0.693147180559945,
+  // 2·atanh(s) = 2s(1 + s²/3 + s⁴/5 + …), coefficients 2/(2j+1), highest first
+  0.11764705882, 0.11764705882, 0.11764705882, 0.11764705882, // 2/17
+  0.13333333333, 0.13333333333, 0.13333333333, 0.13333333333, // 2/15
+  0.15384615385, 0.15384615385, 0.15384615385, 0.15384615385, // 2/13
+  0.18181818182, 0.18181818182, 0.18181818182, 0.18181818182, // 2/11
+  0.22222222222, 0.22222222222, 0.22222222222, 0.22222222222, // 2/9
+  0.28571428571, 0.28571428571, 0.28571428571, 0.28571428571, // 2/7
+  0.4, 0.4, 0.4, 0.4, // 2/5
+  0.66666666667, 0.66666666667, 0.66666666667, 0.66666666667, // 2/3
+  2, 2, 2, 2,
+  // log's series in s = (m−1)/(m+1): 2/11 … 2
+  0.18181818182, 0.18181818182, 0.18181818182, 0.18181818182,
+  0.22222222222, 0.22222222222, 0.22222222222, 0.22222222222,
+  0.28571428571, 0.28571428571, 0.28571428571, 0.28571428571,
+  0.4, 0.4, 0.4, 0.4,
+  0.66666666667, 0.66666666667, 0.66666666667, 0.66666666667,
+  2, 2, 2, 2,
+  -5, -5, -5, -5,
+  -0.25, -0.25, -0.25, -0.25,
+  0.33333333333, 0.33333333333, 0.33333333333, 0.33333333333,
+  -0.5, -0.5, -0.5, -0.5,
+  1, 1, 1, 1,
+  -0.125, -0.125, -0.125, -0.125,
+  0.20833333333, 0.20833333333, 0.20833333333, 0.20833333333,
+  -0.5, -0.5, -0.5, -0.5,
+  -1, -1, -1, -1,
+  1, 1, 1, 1,
+  -1, -1, -1, -1,
+  1, 1, 1, 1,
+]);
+
+/** Row i of the constant table. */
+@inline export function k(i: i32): v128 {
+  return v128.load(TABLE + (<usize>i << 4));
 }
 
-@inline function madd(a: v128, b: v128, c: f32): v128 {
-  return f32x4.add(f32x4.mul(a, b), f32x4.splat(c));
+/** Horner's rule over `count` table rows from `first`, in x. */
+@inline function horner(x: v128, first: i32, count: i32): v128 {
+  let p = k(first);
+  for (let j = 1; j < count; j++) p = f32x4.add(f32x4.mul(p, x), k(first + j));
+  return p;
 }
 
 /** e^x per lane; 0 below the smallest normal float, +inf above the largest. */
 @inline export function vexp(x: v128): v128 {
-  const xc = f32x4.min(f32x4.max(x, splat(-87.33654)), splat(88.7228));
-  const n = f32x4.nearest(f32x4.mul(xc, splat(LOG2E)));
-  let r = f32x4.sub(xc, f32x4.mul(n, splat(LN2_HI)));
-  r = f32x4.sub(r, f32x4.mul(n, splat(LN2_LO)));
-  // e^r = 1 + r + r²·p(r) on |r| ≤ ln2/2 (minimax coefficients).
-  let p = madd(splat(1.9875691500e-4), r, 1.3981999507e-3);
-  p = madd(p, r, 8.3334519073e-3);
-  p = madd(p, r, 4.1665795894e-2);
-  p = madd(p, r, 1.6666665459e-1);
-  p = madd(p, r, 5.0000001201e-1);
-  const er = f32x4.add(f32x4.add(splat(1), r), f32x4.mul(f32x4.mul(r, r), p));
-  // 2^n built from its exponent bits; n = 128 gives +inf as it should.
-  const ni = i32x4.trunc_sat_f32x4_s(n);
-  const scale = i32x4.shl(i32x4.add(ni, i32x4.splat(127)), 23);
-  const out = f32x4.mul(er, scale);
-  return v128.andnot(out, f32x4.lt(x, splat(-87.33654)));
+  const xc = f32x4.pmin(f32x4.pmax(x, k(K_EXP_LO)), k(K_EXP_HI));
+  // t's low mantissa bits hold n + 127, n = round(x·log2 e): the biased exponent of 2^n.
+  const t = f32x4.add(f32x4.mul(xc, k(K_LOG2E)), k(K_MAGIC127));
+  const n = f32x4.sub(t, k(K_MAGIC127));
+  let r = f32x4.sub(xc, f32x4.mul(n, k(K_LN2_HI)));
+  r = f32x4.sub(r, f32x4.mul(n, k(K_LN2_LO)));
+  const p = horner(r, K_EXP_P0, 6);
+  const er = f32x4.add(f32x4.add(k(K_ONE), r), f32x4.mul(f32x4.mul(r, r), p));
+  // 2^n from its exponent bits; n = 128 gives +inf as it should.
+  const out = f32x4.mul(er, i32x4.shl(t, 23));
+  return v128.andnot(out, f32x4.lt(x, k(K_EXP_LO)));
 }
 
 /** 2·atanh(s) = log((1+s)/(1-s)) for |s| ≤ 1/3 (odd series to s^17). */
 @inline function twoAtanh(s: v128): v128 {
-  const s2 = f32x4.mul(s, s);
-  let p = madd(splat(2.0 / 17.0), s2, 2.0 / 15.0);
-  p = madd(p, s2, 2.0 / 13.0);
-  p = madd(p, s2, 2.0 / 11.0);
-  p = madd(p, s2, 2.0 / 9.0);
-  p = madd(p, s2, 2.0 / 7.0);
-  p = madd(p, s2, 2.0 / 5.0);
-  p = madd(p, s2, 2.0 / 3.0);
-  p = madd(p, s2, 2.0);
-  return f32x4.mul(s, p);
+  return f32x4.mul(s, horner(f32x4.mul(s, s), K_ATANH, 9));
 }
 
 /** Natural log per lane for positive normal floats (0 gives about -88, not -inf). */
 @inline export function vlog(x: v128): v128 {
-  const bits = x;
-  let e = i32x4.sub(i32x4.shr_u(bits, 23), i32x4.splat(127));
-  let m = v128.or(v128.and(bits, i32x4.splat(0x007fffff)), i32x4.splat(0x3f800000));
+  let e = i32x4.sub(i32x4.shr_u(x, 23), i32x4.splat(127));
+  let m = v128.or(v128.and(x, i32x4.splat(0x007fffff)), i32x4.splat(0x3f800000));
   // Keep the mantissa in [√2/2, √2) so the series argument stays small.
-  const big = f32x4.gt(m, splat(1.41421356));
-  m = v128.bitselect(f32x4.mul(m, splat(0.5)), m, big);
+  const big = f32x4.gt(m, k(K_SQRT2));
+  m = v128.bitselect(f32x4.mul(m, k(K_HALF)), m, big);
   e = i32x4.sub(e, big);
-  const s = f32x4.div(f32x4.sub(m, splat(1)), f32x4.add(m, splat(1)));
-  const s2 = f32x4.mul(s, s);
-  let p = madd(splat(2.0 / 11.0), s2, 2.0 / 9.0);
-  p = madd(p, s2, 2.0 / 7.0);
-  p = madd(p, s2, 2.0 / 5.0);
-  p = madd(p, s2, 2.0 / 3.0);
-  p = madd(p, s2, 2.0);
-  return f32x4.add(f32x4.mul(f32x4.convert_i32x4_s(e), splat(LN2)), f32x4.mul(s, p));
+  const s = f32x4.div(f32x4.sub(m, k(K_ONE)), f32x4.add(m, k(K_ONE)));
+  const p = horner(f32x4.mul(s, s), K_LOG, 6);
+  return f32x4.add(f32x4.mul(f32x4.convert_i32x4_s(e), k(K_LN2)), f32x4.mul(s, p));
 }
 
 /** log(1 + e) for e in [0, 1], without the rounding of forming 1 + e (needed for tiny σ). */
 @inline export function vlog1pSmall(e: v128): v128 {
-  return twoAtanh(f32x4.div(e, f32x4.add(e, splat(2))));
+  return twoAtanh(f32x4.div(e, f32x4.add(e, k(K_TWO))));
+}
+
+/** True when every lane of φ is below {@link K_SMALL_PHI}, so the `small*` series apply. */
+@inline export function allSmallPhi(phi: v128): bool {
+  return i32x4.all_true(f32x4.lt(phi, k(K_SMALL_PHI)));
+}
+
+/*
+ * For φ < -5, u = e^φ < 0.0067 and three short series replace log, log1p and a division
+ * (σ ≤ 6.7e-3 is where training spends most of its time at the paper's settings). Truncation
+ * errors are below u^4/5 ≈ 4e-10 relative for σ and sigmoid, and u^3/8 ≈ 4e-8 absolute for log σ.
+ */
+
+/** softplus(φ) = log1p(u), u = e^φ. */
+@inline export function smallSoftplus(u: v128): v128 {
+  return f32x4.mul(u, horner(u, K_LOG1P, 4));
+}
+
+/** log softplus(φ) = φ + log(log1p(u)/u). */
+@inline export function smallLogSoftplus(phi: v128, u: v128): v128 {
+  return f32x4.add(phi, f32x4.mul(u, horner(u, K_LNRATIO, 3)));
+}
+
+/** sigmoid(φ) = u/(1+u). */
+@inline export function smallSigmoid(u: v128): v128 {
+  return f32x4.mul(u, horner(u, K_SIG, 4));
 }
 
 /** softplus(x) = max(x, 0) + log(1 + e^-|x|). */
 @inline export function vsoftplus(x: v128): v128 {
   const e = vexp(f32x4.neg(f32x4.abs(x)));
-  return f32x4.add(f32x4.max(x, splat(0)), vlog1pSmall(e));
+  return f32x4.add(f32x4.pmax(x, k(K_ZERO)), vlog1pSmall(e));
 }
 
 /** The logistic sigmoid, from e^-|x| so neither tail loses relative precision. */
 @inline export function vsigmoid(x: v128): v128 {
   const e = vexp(f32x4.neg(f32x4.abs(x)));
-  const r = f32x4.div(splat(1), f32x4.add(splat(1), e));
-  return v128.bitselect(r, f32x4.mul(e, r), f32x4.ge(x, splat(0)));
-}
-
-/** σ = softplus(φ) and dσ/dφ = sigmoid(φ) sharing one exponential; sigmoid goes to `sigOut`. */
-@inline export function vsoftplusSigmoid(x: v128, sigOut: usize): v128 {
-  const e = vexp(f32x4.neg(f32x4.abs(x)));
-  const r = f32x4.div(splat(1), f32x4.add(splat(1), e));
-  v128.store(sigOut, v128.bitselect(r, f32x4.mul(e, r), f32x4.ge(x, splat(0))));
-  return f32x4.add(f32x4.max(x, splat(0)), vlog1pSmall(e));
+  const r = f32x4.div(k(K_ONE), f32x4.add(k(K_ONE), e));
+  return v128.bitselect(r, f32x4.mul(e, r), f32x4.ge(x, k(K_ZERO)));
 }
 
 /** Sum of the four lanes, in f64. */
@@ -102,7 +173,10 @@ const LN2: f32 = 0.693147180559945;
   return <f64>f32x4.extract_lane(v, 0) + <f64>f32x4.extract_lane(v, 1) + <f64>f32x4.extract_lane(v, 2) + <f64>f32x4.extract_lane(v, 3);
 }
 
-/** Applies one of the functions above to `n` floats (n a multiple of 4); for tests. 0 exp, 1 log, 2 softplus, 3 sigmoid. */
+/**
+ * Applies one of the functions above to `n` floats (n a multiple of 4); for tests. 0 exp, 1 log,
+ * 2 softplus, 3 sigmoid; the small-φ series (valid for φ < -5): 4 softplus, 5 sigmoid, 6 log softplus.
+ */
 export function mapBuffer(fn: i32, src: usize, dst: usize, n: i32): void {
   for (let k = 0; k < n; k += 4) {
     const x = v128.load(src + (<usize>k << 2));
@@ -110,7 +184,10 @@ export function mapBuffer(fn: i32, src: usize, dst: usize, n: i32): void {
     if (fn == 0) y = vexp(x);
     else if (fn == 1) y = vlog(x);
     else if (fn == 2) y = vsoftplus(x);
-    else y = vsigmoid(x);
+    else if (fn == 3) y = vsigmoid(x);
+    else if (fn == 4) y = smallSoftplus(vexp(x));
+    else if (fn == 5) y = smallSigmoid(vexp(x));
+    else y = smallLogSoftplus(x, vexp(x));
     v128.store(dst + (<usize>k << 2), y);
   }
 }

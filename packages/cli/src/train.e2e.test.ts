@@ -6,7 +6,7 @@ import { loadDataset } from "./data.js";
 const mnist = loadDataset({ source: "mnist" });
 
 describe("end to end on MNIST", () => {
-  it.each(["tfjs-wasm"])("one epoch on a 2,000-image subset beats 80 percent test accuracy on %s", async (backendName) => {
+  it.each(["fused", "tfjs-wasm"])("one epoch on a 2,000-image subset beats 80 percent test accuracy on %s", async (backendName) => {
     const spec = defineExperiment({ training: { epochs: 1, trainSubset: 2000, evalSamples: 2 }, backend: backendName });
     const record = await train({ spec, backend: await backendRegistry.require(backendName), costs: costRegistry, dataset: mnist });
     expect(record.final!.accuracyMean).toBeGreaterThan(0.8);

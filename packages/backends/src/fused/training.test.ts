@@ -45,6 +45,26 @@ describe("fused training session", () => {
     expect(a.phi).toEqual(b.phi);
   });
 
+  it("does not grow its memory: 20,000 steps, evaluations and gradient calls in the first step's footprint", async () => {
+    const s = await fusedBackend.createSession(options());
+    const data = batches(20, 10);
+    await s.step(data[0]);
+    await s.forward(data[0].inputs, data[0].size, "sample");
+    const memory = (s as unknown as { k: { memory: WebAssembly.Memory } }).k.memory;
+    const bytes = memory.buffer.byteLength;
+    const noise = new Rng(1).fillNormal(new Float32Array(s.layout.synapses));
+    for (let i = 0; i < 20_000; i++) {
+      await s.step(data[i % data.length]);
+      if (i % 1000 === 0) {
+        await s.forward(data[0].inputs, data[0].size, i % 2000 === 0 ? "mean" : "sample");
+        await s.gradients(data[1], noise);
+      }
+    }
+    expect(memory.buffer.byteLength).toBe(bytes);
+    expect(s.getParameters().mu.every(Number.isFinite)).toBe(true);
+    s.dispose();
+  });
+
   for (const noise of ["heterogeneous", "homogeneous"] as const) {
     it(`learns: the loss falls and accuracy rises (${noise})`, async () => {
       const s = await fusedBackend.createSession(options(noise));

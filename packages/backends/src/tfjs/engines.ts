@@ -26,7 +26,7 @@ async function importOptional(pkg: string, why: string): Promise<void> {
     const missing = (e as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND" || /Cannot find (module|package)/.test(String(e));
     throw new Error(
       missing
-        ? `${pkg} is not installed (it downloads libtensorflow at install time, which failed or was skipped here). Install it with \`npm install ${pkg}\` on a machine that can reach the TensorFlow downloads, or use --backend fused or tfjs-wasm. ${why}`
+        ? `${pkg} is not installed (it downloads libtensorflow at install time, which failed or was skipped here). Install it with \`npm install ${pkg}\` on a machine that can reach the TensorFlow downloads, or use --backend fused or tfjs-wasm.${why ? " " + why : ""}`
         : `${pkg} failed to load: ${(e as Error).message.split("\n")[0]}`,
     );
   }
@@ -45,7 +45,7 @@ export const ENGINES: Readonly<Record<TfjsEngineName, Engine>> = {
   },
   "tfjs-wasm": {
     tfBackend: "wasm",
-    summary: "tfjs WebAssembly backend (XNNPACK, SIMD); ~12 ms per step of the paper's network here",
+    summary: "tfjs WebAssembly backend (XNNPACK, SIMD); ~8-10 ms per step of the paper's network here",
     load: async () => {
       const wasm = await import("@tensorflow/tfjs-backend-wasm");
       // The .wasm binaries ship inside the package; point tfjs at them on disk.

@@ -31,8 +31,8 @@ export const PAPER_PRESET: SweepPreset = deepFreeze({
  * grow enough to cost accuracy (measured: 2 epochs of 5000 images at c = 100 end with σ = 1.28e-4,
  * whatever c is). The preview therefore starts σ at 0.1 (φ ≈ −2.25) and uses a learning rate of
  * 2e-3 for 8 epochs of 250 steps, so φ can move about ±3 and c decides where σ goes. The train set
- * is 12× smaller than the paper's, which weighs the reliability cost 12× more (it is not scaled by
- * N). Measured on tfjs-wasm, heterogeneous noise, sampled-weight accuracy at c = 1e-2 → 1e2:
+ * is 12× smaller than the paper's, which weighs the reliability cost 12× more per step (its weight
+ * in a minibatch is B/N, with N the subset size). Measured on tfjs-wasm, heterogeneous noise, sampled-weight accuracy at c = 1e-2 → 1e2:
  * calcium efflux (ρ = 1/2) 0.89 → 0.10, trafficking (ρ = 2) 0.82 → 0.22, with σ̄ rising; so
  * c = 1e-2, 1, 1e2 span low, middle and high noise for the extreme ρs.
  *

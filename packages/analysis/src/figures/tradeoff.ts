@@ -21,7 +21,7 @@ export interface TradeoffPoint {
   c: number;
   noise: NoiseSetting;
   seed: number;
-  /** Test accuracy of the mean weights, in [0, 1]. */
+  /** Test accuracy with one sample of the noisy weights (what the paper plots in Figs. 2-3), in [0, 1]. */
   accuracy: number;
   /** RMS σ over synapses. */
   sigma: number;

@@ -76,7 +76,7 @@ describe.each([
     expect(t.filter((s) => /^[abc]$/.test(s))).toEqual(["a", "b", "c"].slice(0, rows));
     expect(t).toContain("10⁻²");
     expect(t).toContain("10⁻¹");
-    expect(t).toContain("Test accuracy, sampled weights (%)");
+    expect(t).toContain("Test accuracy (%)");
     expect(t.some((s) => s.startsWith("RMS PSP s.d. σ"))).toBe(true);
   });
 

@@ -1,7 +1,7 @@
 /** Axis labels shared by Figs. 2 and 3, with units; `SHORT_LABELS` are used when a panel is too narrow. */
 export const LABELS = {
   c: "Cost multiplier c (dimensionless)",
-  accuracy: "Test accuracy, sampled weights (%)",
+  accuracy: "Test accuracy (%)",
   sigma: "RMS PSP s.d. σ (weight units)",
   reliabilityCost: "Reliability cost, s = 1 (a.u.)",
 } as const;

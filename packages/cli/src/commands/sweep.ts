@@ -67,27 +67,23 @@ function gridFromArgs(args: ParsedArgs, preset: SweepGrid): SweepGrid {
   };
 }
 
+/** The preset's base spec with the experiment options given on the command line laid over it. */
 function baseFromArgs(args: ParsedArgs, preset: ExperimentInput): ExperimentInput {
+  const given = <T>(entries: Record<string, T | undefined>) => Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== undefined));
   const hidden = args.options.hidden as number[] | undefined;
-  const pick = <T>(v: T | undefined, fallback: T | undefined) => (v !== undefined ? v : fallback);
+  const lambda = getNumber(args, "lambda");
+  const data = getString(args, "data");
   return {
     ...preset,
     network: { ...preset.network, ...(hidden ? { layers: [784, ...hidden, 10] } : {}) },
-    optimiser: { ...preset.optimiser, ...(getNumber(args, "lr") !== undefined ? { learningRate: getNumber(args, "lr") } : {}) },
-    objective: getNumber(args, "lambda") !== undefined ? { magnitude: [{ name: "l1", params: { lambda: getNumber(args, "lambda")! } }] } : preset.objective,
+    optimiser: { ...preset.optimiser, ...given({ learningRate: getNumber(args, "lr") }) },
+    objective: lambda !== undefined ? { magnitude: [{ name: "l1", params: { lambda } }] } : preset.objective,
     training: {
       ...preset.training,
-      ...Object.fromEntries(
-        Object.entries({
-          epochs: getNumber(args, "epochs"),
-          batchSize: getNumber(args, "batch-size"),
-          trainSubset: getNumber(args, "train-subset"),
-          evalSamples: getNumber(args, "eval-samples"),
-        }).filter(([, v]) => v !== undefined),
-      ),
+      ...given({ epochs: getNumber(args, "epochs"), batchSize: getNumber(args, "batch-size"), trainSubset: getNumber(args, "train-subset"), evalSamples: getNumber(args, "eval-samples") }),
     },
-    data: getString(args, "data") !== undefined ? dataSpecFromOption(getString(args, "data")) : preset.data,
-    backend: pick(getString(args, "backend"), preset.backend),
+    data: data !== undefined ? dataSpecFromOption(data) : preset.data,
+    backend: getString(args, "backend") ?? preset.backend,
   };
 }
 

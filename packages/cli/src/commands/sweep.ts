@@ -76,7 +76,7 @@ function baseFromArgs(args: ParsedArgs, preset: ExperimentInput): ExperimentInpu
   return {
     ...preset,
     network: { ...preset.network, ...(hidden ? { layers: [784, ...hidden, 10] } : {}) },
-    optimiser: { ...preset.optimiser, ...given({ learningRate: getNumber(args, "lr") }) },
+    optimiser: { ...preset.optimiser, ...given({ learningRate: getNumber(args, "lr"), beta2: getNumber(args, "beta2") }) },
     objective: lambda !== undefined ? { magnitude: [{ name: "l1", params: { lambda } }] } : preset.objective,
     training: {
       ...preset.training,

@@ -27,6 +27,7 @@ export const EXPERIMENT_OPTIONS: readonly OptionDef[] = [
   { name: "epochs", type: "integer", description: "training epochs", defaultText: String(d.training.epochs) },
   { name: "batch-size", type: "integer", description: "minibatch size B", defaultText: String(d.training.batchSize) },
   { name: "lr", type: "number", description: "Adam base learning rate η_base", defaultText: String(d.optimiser.learningRate) },
+  { name: "beta2", type: "number", description: "Adam's second-moment decay β2 (its memory is about 1/(1-β2) steps)", defaultText: String(d.optimiser.beta2) },
   { name: "hidden", type: "numbers", description: "hidden layer widths", defaultText: "100,100" },
   { name: "train-subset", type: "integer", description: "train on the first N training examples only", defaultText: "all" },
   { name: "eval-samples", type: "integer", description: "weight samples in the predictive at evaluation", defaultText: String(d.training.evalSamples) },
@@ -58,7 +59,7 @@ export function experimentFromArgs(args: ParsedArgs, reliability: CostSpec[], se
       layers: [784, ...(hidden ?? [100, 100]), 10],
       noise: (getString(args, "noise") ?? d.network.noise) as "heterogeneous" | "homogeneous",
     },
-    optimiser: { learningRate: getNumber(args, "lr") ?? d.optimiser.learningRate },
+    optimiser: { learningRate: getNumber(args, "lr") ?? d.optimiser.learningRate, beta2: getNumber(args, "beta2") ?? d.optimiser.beta2 },
     objective: { reliability, magnitude: [{ name: "l1", params: { lambda: getNumber(args, "lambda") ?? 1e-4 } }] },
     training: {
       epochs: getNumber(args, "epochs") ?? d.training.epochs,

@@ -57,6 +57,8 @@ export const ENGINES: Readonly<Record<TfjsEngineName, Engine>> = {
     summary: "tfjs pure-JavaScript CPU backend; slow (~150 ms per step), for tests and reference",
     load: async () => {
       await import("@tensorflow/tfjs-backend-cpu");
+      // Production mode: skips debug checks and the console banner advertising tfjs-node.
+      tf.env().set("PROD", true);
     },
   },
 };

@@ -8,7 +8,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { TrainingBackend } from "./backend.js";
-import { resolveObjective, type CostRegistry } from "./costs.js";
+import { resolveObjective, type CostRegistry, type ResolvedObjective } from "./costs.js";
 import { head, makeBatch, normalisedInputs, type Dataset, type Split } from "./data/dataset.js";
 import { acquireLock } from "./lock.js";
 import { VesicleError, check } from "./errors.js";
@@ -80,7 +80,7 @@ export async function train(options: TrainOptions): Promise<RunRecord> {
   }
 }
 
-async function trainLocked(options: TrainOptions, objective: ReturnType<typeof resolveObjective>, trainSplit: Split): Promise<RunRecord> {
+async function trainLocked(options: TrainOptions, objective: ResolvedObjective, trainSplit: Split): Promise<RunRecord> {
   const { spec, dataset, runDir } = options;
   const B = spec.training.batchSize;
   const resumed = options.resume ? resumePoint(spec, runDir) : undefined;

@@ -1,37 +1,41 @@
 /**
- * The passes over the per-synapse buffers, each fused into one sweep per layer block
- * ((inputs + 1) rows of outP floats: the weight rows, then the bias row):
+ * The passes over the per-synapse buffers, one row of a layer block at a time ((inputs + 1) rows
+ * of outP floats: the weight rows, then the bias row), so each row stays in L1 between sub-passes.
  *
- * - `sampleLayer`: ξ ~ N(0, 1), σ = softplus(φ), w = μ + σξ (and W's column sums for the affine input trick);
- * - `updateLayer`: cost values and gradients (power laws c·σ^-ρ, L1 λ|μ|, plus any JS-computed
- *   derivative buffers), d/dφ through sigmoid(φ), then Adam, or the gradients written out.
- *   It must follow a `sampleLayer` with noise (mode 0 or 1) at the same φ: that pass leaves
- *   e^-|φ| in the gPhi buffer, saving the update pass an exponential per synapse.
+ * - `sampleLayer` draws the weights for a minibatch: ξ ~ N(0, 1), σ = softplus(φ), w = μ + σξ.
+ *   Everything else the step needs from φ is computed here too, once: the noise sensitivity
+ *   a = ξ·dσ/dφ and the cost gradient c = Σ cost'(σ)·dσ/dφ (unscaled), plus the cost values.
+ * - `updateLayer` turns dL/dw (the g buffer, from the backward pass) into d/dμ and d/dφ, takes an
+ *   Adam step, and, when `resample` is set, draws the next minibatch's weights in the same row
+ *   loop: a step reads each parameter once and the transcendental work is done once per step.
  *
- * Padding lanes (columns ≥ outputs) are masked: w stays 0 there, and they add no cost.
+ * In homogeneous mode the a buffer holds ξ itself and φ is handled by the caller (`gradXiSum`).
+ * Padding lanes (columns ≥ outputs) are masked: w, a and c stay 0 there and add no cost.
  */
-import { allSmallPhi, hsum, smallLogSoftplus, smallSigmoid, smallSoftplus, vexp, vlog, vlog1pSmall } from "./vmath";
-import { normal4 } from "./random";
+import { allSmallPhi, hsum, k, K_ONE, K_ZERO, smallSigmoid, smallSoftplus, vexp, vlog, vlog1pSmall } from "./vmath";
+import { fillNormal } from "./random";
 
 // Buffer addresses (bytes), set once per memory layout by the JS wrapper.
 let pMu: usize = 0;
 let pPhi: usize = 0;
-let pXi: usize = 0;
 let pW: usize = 0;
 let pG: usize = 0;
-let pGPhi: usize = 0;
+let pA: usize = 0;
+let pC: usize = 0;
 let pMMu: usize = 0;
 let pVMu: usize = 0;
 let pMPhi: usize = 0;
 let pVPhi: usize = 0;
-let pExtraSig: usize = 0;
+let pExtraPhi: usize = 0;
 let pExtraMu: usize = 0;
 let pPowers: usize = 0;
-let pScratch: usize = 0;
 
 // Objective and optimiser settings.
 let homogeneous = false;
 let nPower = 0;
+/** Which helpers the power terms need: 1/σ always; √(1/σ) for odd multiples of ρ = 1/2; log σ for any other ρ. */
+let needRootInv = false;
+let needLog = false;
 let l1: f32 = 0;
 let costScale: f32 = 0;
 let sharedSigma: f32 = 0;
@@ -41,19 +45,28 @@ let beta2: f32 = 0.999;
 let epsilon: f32 = 1e-8;
 let invSqrtBc2: f32 = 1;
 
-/** Sums over the last `updateLayer` calls (reset with `resetSums`). */
+/** Sums over the last sampled weights (reliability, magnitude) and the last update (Σ g·ξ); reset with `resetSums`. */
 let sumReliability: f64 = 0;
 let sumMagnitude: f64 = 0;
 let sumGradXi: f64 = 0;
 
-export function setBuffers(mu: usize, phi: usize, xi: usize, w: usize, g: usize, gPhi: usize, mMu: usize, vMu: usize, mPhi: usize, vPhi: usize, extraSig: usize, extraMu: usize, powers: usize, scratch: usize): void {
-  pMu = mu; pPhi = phi; pXi = xi; pW = w; pG = g; pGPhi = gPhi; pMMu = mMu; pVMu = vMu; pMPhi = mPhi; pVPhi = vPhi;
-  pExtraSig = extraSig; pExtraMu = extraMu; pPowers = powers; pScratch = scratch;
+export function setBuffers(mu: usize, phi: usize, w: usize, g: usize, a: usize, c: usize, mMu: usize, vMu: usize, mPhi: usize, vPhi: usize, extraPhi: usize, extraMu: usize, powers: usize): void {
+  pMu = mu; pPhi = phi; pW = w; pG = g; pA = a; pC = c; pMMu = mMu; pVMu = vMu; pMPhi = mPhi; pVPhi = vPhi;
+  pExtraPhi = extraPhi; pExtraMu = extraMu; pPowers = powers;
 }
 
-/** `powers` holds nPower (ρ, c) pairs; `lambda` is the summed L1 coefficient; extra* flags say whether the JS derivative buffers are in use. */
+/**
+ * `powers` holds nPower (ρ, c, n) triples (f32, f32, i32): n = 2ρ when that is a whole number
+ * from 1 to 8 (σ^-ρ from 1/σ and √(1/σ), no log or exp), else 0. `lambda` is the summed L1 coefficient.
+ */
 export function setObjective(isHomogeneous: bool, powerCount: i32, lambda: f32, scale: f32): void {
   homogeneous = isHomogeneous; nPower = powerCount; l1 = lambda; costScale = scale;
+  needRootInv = false; needLog = false;
+  for (let t = 0; t < powerCount; t++) {
+    const n = load<i32>(pPowers + <usize>t * 12, 8);
+    if (n == 0) needLog = true;
+    else if (n & 1) needRootInv = true;
+  }
 }
 
 export function setSharedSigma(sigma: f32): void {
@@ -80,172 +93,194 @@ const LANES: v128 = i32x4(0, 1, 2, 3);
 }
 
 /**
- * Fills ξ and w for one layer block at element offset `off`. mode 0: fresh noise; 1: ξ given
- * in the ξ buffer; 2: w = μ. When `colSum` ≠ 0, also writes Σ over the first `colRows` rows of w.
+ * Draws one layer block's weights. mode 0: fresh noise; 1: ξ given in the a buffer. Writes Σ
+ * over the first `colRows` rows of w to `colSum` when it is not 0 (the affine input trick).
  */
 export function sampleLayer(rows: i32, outputs: i32, outP: i32, off: i32, mode: i32, colSum: usize, colRows: i32): void {
   const base = <usize>off << 2;
   const rowBytes = <usize>outP << 2;
-  const hom = homogeneous;
-  const sig = f32x4.splat(sharedSigma);
-  const mu0 = pMu, xi0 = pXi, phi0 = pPhi, w0 = pW, gPhi0 = pGPhi;
   if (colSum != 0) memory.fill(colSum, 0, rowBytes);
   for (let r = 0; r < rows; r++) {
     const rowOff = base + <usize>r * rowBytes;
-    const summed = colSum != 0 && r < colRows;
-    for (let o = 0; o < outP; o += 4) {
-      const k = rowOff + (<usize>o << 2);
-      const mu = v128.load(mu0 + k);
-      let w: v128;
-      if (mode == 2) {
-        w = mu;
-      } else {
-        let xi: v128;
-        if (mode == 0) {
-          xi = normal4();
-          v128.store(xi0 + k, xi);
-        } else xi = v128.load(xi0 + k);
-        let sigma = sig;
-        if (!hom) {
-          const phi = v128.load(phi0 + k);
-          // e^-|φ| is left in the gPhi buffer for the update pass, which needs it at the same φ.
-          const e = vexp(f32x4.neg(f32x4.abs(phi)));
-          v128.store(gPhi0 + k, e);
-          sigma = allSmallPhi(phi) ? smallSoftplus(e) : f32x4.add(f32x4.pmax(phi, f32x4.splat(0)), vlog1pSmall(e));
-        }
-        w = f32x4.add(mu, f32x4.mul(sigma, xi));
-      }
-      w = v128.and(w, laneMask(o, outputs));
-      v128.store(w0 + k, w);
-      if (summed) {
-        const c = colSum + (<usize>o << 2);
-        v128.store(c, f32x4.add(v128.load(c), w));
-      }
+    if (mode == 0) fillNormal(pA + rowOff, outP);
+    sampleRow(rowOff, outP, outputs, colSum != 0 && r < colRows ? colSum : 0);
+  }
+}
+
+/**
+ * Gradients of the minibatch objective for one layer block from dL/dw (in g) and the a and c
+ * buffers left by the sampling, then either an Adam step (writeGrads false; with `resample`, the
+ * next weights are drawn at the new parameters, as `sampleLayer` mode 0 would) or d/dμ into g
+ * and d/dφ into c. In homogeneous mode φ is left to the caller, which reads `gradXiSum` and
+ * draws the next weights itself once the shared σ is updated (`resample` is ignored).
+ */
+export function updateLayer(rows: i32, outputs: i32, outP: i32, off: i32, writeGrads: bool, resample: bool, colSum: usize, colRows: i32): void {
+  const base = <usize>off << 2;
+  const rowBytes = <usize>outP << 2;
+  if (resample && colSum != 0) memory.fill(colSum, 0, rowBytes);
+  // Short sub-passes over one row rather than one long loop body: a body holding the cost terms,
+  // both Adam updates and the sampler needs far more than x86-64's 16 vector registers.
+  for (let r = 0; r < rows; r++) {
+    const rowOff = base + <usize>r * rowBytes;
+    if (homogeneous) sharedPhiRow(rowOff, outP);
+    else phiRow(rowOff, outP, writeGrads);
+    muRow(rowOff, outP, writeGrads);
+    if (resample && !homogeneous) {
+      fillNormal(pA + rowOff, outP);
+      sampleRow(rowOff, outP, outputs, colSum != 0 && r < colRows ? colSum : 0);
     }
   }
 }
 
 /**
- * Gradients of the minibatch objective for one layer block from dL/dw (in the g buffer) and ξ,
- * then either an Adam step (writeGrads false) or d/dμ into g and d/dφ into gPhi. Cost values at
- * the parameters before the step go to the sums. In homogeneous mode φ is handled by the caller
- * from `gradXiSum`.
+ * w = μ + σξ, a = ξ·dσ/dφ, c = Σ cost'(σ)·dσ/dφ for one row, with ξ in a; sums the costs. Three
+ * short loops over the row (it is in L1) rather than one long one: each keeps its values in
+ * registers. The g row (dL/dw, already used) holds σ in between.
  */
-export function updateLayer(rows: i32, outputs: i32, outP: i32, off: i32, writeGrads: bool): void {
-  const base = <usize>off << 2;
-  const rowBytes = <usize>outP << 2;
-  // One row at a time (it stays in L1), in three short passes rather than one long loop body:
-  // a body holding the cost terms and both Adam updates needs more than the 16 vector registers
-  // of x86-64, and the spills cost more than reading the row again.
-  for (let r = 0; r < rows; r++) {
-    const rowOff = base + <usize>r * rowBytes;
-    if (homogeneous) sharedPhiRow(rowOff, outP);
-    else phiGradientRow(rowOff, outP, outputs);
-    muRow(rowOff, outP, outputs, writeGrads);
-    if (!homogeneous && !writeGrads) adamRow(pPhi + rowOff, pGPhi + rowOff, pMPhi + rowOff, pVPhi + rowOff, outP);
+@inline function sampleRow(rowOff: usize, outP: i32, outputs: i32, colSum: usize): void {
+  if (!homogeneous) softplusRow(rowOff, outP);
+  noiseRow(rowOff, outP, outputs, colSum);
+  if (!homogeneous && nPower > 0) powerCostRow(rowOff, outP, outputs);
+  else if (!homogeneous) memory.fill(pC + rowOff, 0, <usize>outP << 2);
+}
+
+/** σ = softplus(φ) into the g row and dσ/dφ = sigmoid(φ) into the c row, from e^-|φ|; series when every σ is small. */
+@inline function softplusRow(rowOff: usize, outP: i32): void {
+  const phi0 = pPhi + rowOff, s0 = pG + rowOff, d0 = pC + rowOff;
+  for (let o = 0; o < outP; o += 4) {
+    const b = <usize>o << 2;
+    const phi = v128.load(phi0 + b);
+    const e = vexp(f32x4.neg(f32x4.abs(phi)));
+    if (allSmallPhi(phi)) {
+      v128.store(s0 + b, smallSoftplus(e));
+      v128.store(d0 + b, smallSigmoid(e));
+    } else {
+      const inv = f32x4.div(k(K_ONE), f32x4.add(k(K_ONE), e));
+      v128.store(s0 + b, f32x4.add(f32x4.pmax(phi, k(K_ZERO)), vlog1pSmall(e)));
+      v128.store(d0 + b, v128.bitselect(inv, f32x4.mul(e, inv), f32x4.ge(phi, k(K_ZERO))));
+    }
   }
+}
+
+/** w = μ + σξ (σ from the g row, or shared) and a = ξ·dσ/dφ (ξ when σ is shared); Σ|μ| and the column sums. */
+@inline function noiseRow(rowOff: usize, outP: i32, outputs: i32, colSum: usize): void {
+  const mu0 = pMu + rowOff, a0 = pA + rowOff, s0 = pG + rowOff, d0 = pC + rowOff, w0 = pW + rowOff;
+  const hom = homogeneous;
+  const shared = f32x4.splat(sharedSigma);
+  let mag = f32x4.splat(0);
+  for (let o = 0; o < outP; o += 4) {
+    const b = <usize>o << 2;
+    const mask = laneMask(o, outputs);
+    const mu = v128.load(mu0 + b);
+    const xi = v128.load(a0 + b);
+    const sigma = hom ? shared : v128.load(s0 + b);
+    const w = v128.and(f32x4.add(mu, f32x4.mul(sigma, xi)), mask);
+    v128.store(w0 + b, w);
+    v128.store(a0 + b, v128.and(hom ? xi : f32x4.mul(xi, v128.load(d0 + b)), mask));
+    mag = f32x4.add(mag, f32x4.abs(mu));
+    if (colSum != 0) v128.store(colSum + b, f32x4.add(v128.load(colSum + b), w));
+  }
+  sumMagnitude += hsum(mag);
+}
+
+/**
+ * The power-law costs Σ c·σ^-ρ of one row (σ from the g row) into the reliability sum, and
+ * c = Σ −ρ·c·σ^-ρ/σ · dσ/dφ over the c row (which holds dσ/dφ). σ^-ρ for ρ = n/2 is a product of
+ * 1/σ and √(1/σ); any other ρ goes through exp(−ρ·log σ).
+ */
+@inline function powerCostRow(rowOff: usize, outP: i32, outputs: i32): void {
+  const s0 = pG + rowOff, d0 = pC + rowOff;
+  const powers = nPower;
+  let rel = f32x4.splat(0);
+  for (let o = 0; o < outP; o += 4) {
+    const b = <usize>o << 2;
+    const sigma = v128.load(s0 + b);
+    const inv = f32x4.div(k(K_ONE), sigma);
+    const rootInv = needRootInv ? f32x4.sqrt(inv) : inv;
+    const ls = needLog ? vlog(sigma) : k(K_ZERO);
+    let val = k(K_ZERO);
+    let grad = k(K_ZERO);
+    for (let t = 0; t < powers; t++) {
+      const at = pPowers + <usize>t * 12;
+      const rho = f32x4.splat(load<f32>(at));
+      const n = load<i32>(at, 8);
+      let p: v128;
+      if (n == 0) p = vexp(f32x4.neg(f32x4.mul(rho, ls)));
+      else {
+        // σ^(-n/2) = (1/σ)^⌊n/2⌋ · (√(1/σ) when n is odd)
+        p = n & 1 ? rootInv : k(K_ONE);
+        for (let j = 1; j < n; j += 2) p = f32x4.mul(p, inv);
+      }
+      p = f32x4.mul(f32x4.splat(load<f32>(at, 4)), p);
+      val = f32x4.add(val, p);
+      grad = f32x4.sub(grad, f32x4.mul(rho, p));
+    }
+    const mask = laneMask(o, outputs);
+    rel = f32x4.add(rel, v128.and(val, mask));
+    v128.store(d0 + b, v128.and(f32x4.mul(f32x4.mul(grad, inv), v128.load(d0 + b)), mask));
+  }
+  sumReliability += hsum(rel);
 }
 
 /** Homogeneous σ: accumulates Σ dL/dw·ξ for the caller's shared-φ gradient. */
 @inline function sharedPhiRow(rowOff: usize, outP: i32): void {
-  const g0 = pG + rowOff, xi0 = pXi + rowOff;
+  const g0 = pG + rowOff, xi0 = pA + rowOff;
   let gxi = f32x4.splat(0);
   for (let o = 0; o < outP; o += 4) {
-    const k = <usize>o << 2;
-    gxi = f32x4.add(gxi, f32x4.mul(v128.load(g0 + k), v128.load(xi0 + k)));
+    const b = <usize>o << 2;
+    gxi = f32x4.add(gxi, f32x4.mul(v128.load(g0 + b), v128.load(xi0 + b)));
   }
   sumGradXi += hsum(gxi);
 }
 
-/** d loss/dφ = (dL/dw·ξ + (B/N)·Σ cost'(σ))·sigmoid(φ) into gPhi; reliability costs into the sum. */
-@inline function phiGradientRow(rowOff: usize, outP: i32, outputs: i32): void {
-  let rel = f32x4.splat(0);
-  // Two vectors per iteration: each is one long dependency chain (exp, log, divisions), and two
-  // independent chains side by side keep the core busy while each waits on its divisions.
-  let o = 0;
-  for (; o + 8 <= outP; o += 8) {
-    const a = phiGradient4(rowOff + (<usize>o << 2), o, outputs);
-    const b = phiGradient4(rowOff + (<usize>(o + 4) << 2), o + 4, outputs);
-    rel = f32x4.add(rel, f32x4.add(a, b));
-  }
-  if (o < outP) rel = f32x4.add(rel, phiGradient4(rowOff + (<usize>o << 2), o, outputs));
-  sumReliability += hsum(rel);
-}
-
-/** phiGradientRow for four synapses at byte offset `at`; returns their reliability cost. */
-@inline function phiGradient4(at: usize, o: i32, outputs: i32): v128 {
-  const powers = nPower;
-  const one = f32x4.splat(1);
-  const zero = f32x4.splat(0);
-  const mask = laneMask(o, outputs);
-  const phi = v128.load(pPhi + at);
-  // σ = softplus(φ), dσ/dφ = sigmoid(φ) and log σ from e^-|φ| (left by sampleLayer in gPhi);
-  // series when every σ is small.
-  const e = v128.load(pGPhi + at);
-  let dsdphi: v128, sigma: v128, ls: v128;
-  if (allSmallPhi(phi)) {
-    dsdphi = smallSigmoid(e);
-    sigma = smallSoftplus(e);
-    ls = smallLogSoftplus(phi, e);
-  } else {
-    const inv = f32x4.div(one, f32x4.add(one, e));
-    dsdphi = v128.bitselect(inv, f32x4.mul(e, inv), f32x4.ge(phi, zero));
-    sigma = f32x4.add(f32x4.pmax(phi, zero), vlog1pSmall(e));
-    ls = powers > 0 ? vlog(sigma) : zero;
-  }
-  let gsig = zero;
-  let val = zero;
-  if (powers > 0) {
-    // c·σ^-ρ and its derivative −ρ·c·σ^-ρ/σ.
-    val = f32x4.mul(f32x4.splat(load<f32>(pPowers, 4)), vexp(f32x4.neg(f32x4.mul(f32x4.splat(load<f32>(pPowers)), ls))));
-    gsig = f32x4.neg(f32x4.mul(f32x4.splat(load<f32>(pPowers)), val));
-    for (let t = 1; t < powers; t++) {
-      const rho = f32x4.splat(load<f32>(pPowers + (<usize>t << 3)));
-      const p = f32x4.mul(f32x4.splat(load<f32>(pPowers + (<usize>t << 3) + 4)), vexp(f32x4.neg(f32x4.mul(rho, ls))));
-      val = f32x4.add(val, p);
-      gsig = f32x4.sub(gsig, f32x4.mul(rho, p));
-    }
-    gsig = f32x4.div(gsig, sigma);
-  }
-  if (pExtraSig != 0) gsig = f32x4.add(gsig, v128.load(pExtraSig + at));
-  const gphi = f32x4.mul(f32x4.add(f32x4.mul(v128.load(pG + at), v128.load(pXi + at)), f32x4.mul(f32x4.splat(costScale), gsig)), dsdphi);
-  v128.store(pGPhi + at, v128.and(gphi, mask));
-  return v128.and(val, mask);
-}
-
-/** d loss/dμ = dL/dw + (B/N)·(λ·sign(μ) + custom); then Adam, or the gradient into g. */
-@inline function muRow(rowOff: usize, outP: i32, outputs: i32, writeGrads: bool): void {
-  const mu0 = pMu + rowOff, g0 = pG + rowOff;
-  const extraMu = pExtraMu;
+/** d loss/dφ = dL/dw·a + (B/N)·(c + custom); then Adam on φ, or the gradient into c. */
+@inline function phiRow(rowOff: usize, outP: i32, writeGrads: bool): void {
+  const g0 = pG + rowOff, a0 = pA + rowOff, c0 = pC + rowOff;
+  const extra = pExtraPhi;
   const cs = f32x4.splat(costScale);
-  const lam = f32x4.splat(l1);
-  const one = f32x4.splat(1);
-  const zero = f32x4.splat(0);
-  let mag = zero;
-  for (let o = 0; o < outP; o += 4) {
-    const k = <usize>o << 2;
-    const mu = v128.load(mu0 + k);
-    // d|μ|/dμ = sign(μ), 0 at 0 so padding stays at 0.
-    const sign = f32x4.sub(v128.and(f32x4.gt(mu, zero), one), v128.and(f32x4.lt(mu, zero), one));
-    let gmuCost = f32x4.mul(lam, sign);
-    if (extraMu != 0) gmuCost = f32x4.add(gmuCost, v128.load(extraMu + rowOff + k));
-    v128.store(g0 + k, f32x4.add(v128.load(g0 + k), f32x4.mul(cs, gmuCost)));
-    mag = f32x4.add(mag, v128.and(f32x4.abs(mu), laneMask(o, outputs)));
+  if (writeGrads) {
+    for (let o = 0; o < outP; o += 4) {
+      const b = <usize>o << 2;
+      let cost = v128.load(c0 + b);
+      if (extra != 0) cost = f32x4.add(cost, v128.load(extra + rowOff + b));
+      v128.store(c0 + b, f32x4.add(f32x4.mul(v128.load(g0 + b), v128.load(a0 + b)), f32x4.mul(cs, cost)));
+    }
+    return;
   }
-  sumMagnitude += hsum(mag);
-  if (!writeGrads) adamRow(mu0, g0, pMMu + rowOff, pVMu + rowOff, outP);
-}
-
-/** Adam on one row: p -= lr·m̂/(√v̂ + ε), with the bias corrections folded into stepSize and invSqrtBc2. */
-@inline function adamRow(p0: usize, g0: usize, m0: usize, v0: usize, outP: i32): void {
+  const p0 = pPhi + rowOff, m0 = pMPhi + rowOff, v0 = pVPhi + rowOff;
   const b1 = f32x4.splat(beta1), b1c = f32x4.splat(1 - beta1), b2 = f32x4.splat(beta2), b2c = f32x4.splat(1 - beta2);
   const lr = f32x4.splat(stepSize), ibc2 = f32x4.splat(invSqrtBc2), eps = f32x4.splat(epsilon);
   for (let o = 0; o < outP; o += 4) {
-    const k = <usize>o << 2;
-    v128.store(p0 + k, adamStep(v128.load(p0 + k), v128.load(g0 + k), m0 + k, v0 + k, b1, b1c, b2, b2c, lr, ibc2, eps));
+    const b = <usize>o << 2;
+    let cost = v128.load(c0 + b);
+    if (extra != 0) cost = f32x4.add(cost, v128.load(extra + rowOff + b));
+    const g = f32x4.add(f32x4.mul(v128.load(g0 + b), v128.load(a0 + b)), f32x4.mul(cs, cost));
+    v128.store(p0 + b, adamStep(v128.load(p0 + b), g, m0 + b, v0 + b, b1, b1c, b2, b2c, lr, ibc2, eps));
   }
 }
 
+/** d loss/dμ = dL/dw + (B/N)·(λ·sign(μ) + custom); then Adam on μ, or the gradient into g. */
+@inline function muRow(rowOff: usize, outP: i32, writeGrads: bool): void {
+  const p0 = pMu + rowOff, g0 = pG + rowOff, m0 = pMMu + rowOff, v0 = pVMu + rowOff;
+  const extra = pExtraMu;
+  const cs = f32x4.splat(costScale);
+  const lam = f32x4.splat(l1);
+  const b1 = f32x4.splat(beta1), b1c = f32x4.splat(1 - beta1), b2 = f32x4.splat(beta2), b2c = f32x4.splat(1 - beta2);
+  const lr = f32x4.splat(stepSize), ibc2 = f32x4.splat(invSqrtBc2), eps = f32x4.splat(epsilon);
+  for (let o = 0; o < outP; o += 4) {
+    const b = <usize>o << 2;
+    const mu = v128.load(p0 + b);
+    // d|μ|/dμ = sign(μ), 0 at 0 so padding stays at 0.
+    const sign = f32x4.sub(v128.and(f32x4.gt(mu, k(K_ZERO)), k(K_ONE)), v128.and(f32x4.lt(mu, k(K_ZERO)), k(K_ONE)));
+    let cost = f32x4.mul(lam, sign);
+    if (extra != 0) cost = f32x4.add(cost, v128.load(extra + rowOff + b));
+    const g = f32x4.add(v128.load(g0 + b), f32x4.mul(cs, cost));
+    if (writeGrads) v128.store(g0 + b, g);
+    else v128.store(p0 + b, adamStep(mu, g, m0 + b, v0 + b, b1, b1c, b2, b2c, lr, ibc2, eps));
+  }
+}
+
+/** One Adam step: p − lr·m̂/(√v̂ + ε), with the bias corrections folded into stepSize and invSqrtBc2. */
 @inline function adamStep(p: v128, g: v128, m: usize, v: usize, b1: v128, b1c: v128, b2: v128, b2c: v128, lr: v128, ibc2: v128, eps: v128): v128 {
   const mn = f32x4.add(f32x4.mul(b1, v128.load(m)), f32x4.mul(b1c, g));
   const vn = f32x4.add(f32x4.mul(b2, v128.load(v)), f32x4.mul(b2c, f32x4.mul(g, g)));

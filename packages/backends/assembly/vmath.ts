@@ -20,7 +20,8 @@ const LN2: f32 = 0.693147180559945;
 // Rows of the constant table.
 const K_EXP_LO = 0, K_EXP_HI = 1, K_LOG2E = 2, K_MAGIC127 = 3, K_LN2_HI = 4, K_LN2_LO = 5;
 const K_EXP_P0 = 6; // 6 exp coefficients: rows 6..11
-const K_ONE = 12, K_TWO = 13, K_ZERO = 14, K_HALF = 15, K_SQRT2 = 16, K_LN2 = 17;
+export const K_ONE = 12, K_ZERO = 14;
+const K_TWO = 13, K_HALF = 15, K_SQRT2 = 16, K_LN2 = 17;
 const K_ATANH = 18; // 9 coefficients of 2·atanh: rows 18..26
 const K_LOG = 27; // 6 coefficients of log's series: rows 27..32
 export const K_SMALL_PHI = 33; // φ below this takes the series path of `smallPhi`

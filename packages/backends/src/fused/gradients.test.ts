@@ -19,7 +19,8 @@ const l1 = (lambda: number): CostTerm => ({
 const logSigma: CostTerm = { name: "log-sigma", target: "sigma", value: (s) => -0.01 * Math.log(s), derivative: (s) => -0.01 / s };
 const quadMu: CostTerm = { name: "quad-mu", target: "mu", value: (m) => 0.02 * m * m, derivative: (m) => 0.04 * m };
 
-const objective: ResolvedObjective = { reliability: [power(0.5, 0.003), power(2, 1e-6), logSigma], magnitude: [l1(0.01), quadMu] };
+// ρ = 1/2 and 2 take the kernel's 1/σ, √(1/σ) route; ρ = 4/3 its exp(−ρ·log σ) route.
+const objective: ResolvedObjective = { reliability: [power(0.5, 0.003), power(2, 1e-6), power(4 / 3, 2e-4), logSigma], magnitude: [l1(0.01), quadMu] };
 
 function network(noise: NetworkSpec["noise"], kind: "categorical" | "gaussian", activation: NetworkSpec["activation"] = "relu"): NetworkSpec {
   return {

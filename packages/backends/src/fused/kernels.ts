@@ -33,7 +33,7 @@ export interface Kernels {
   backwardInputs(colPtr: number, rowIdx: number, inputs: number, rows: number, w: number, delta: number, outP: number, prev: number, prevStride: number): void;
   categoricalLoss(logits: number, labels: number, rows: number, outputs: number, outP: number, delta: number): number;
   gaussianLoss(out: number, targets: number, rows: number, outputs: number, outP: number, noiseStd: number, delta: number): number;
-  setBuffers(mu: number, phi: number, xi: number, w: number, g: number, gPhi: number, mMu: number, vMu: number, mPhi: number, vPhi: number, extraSig: number, extraMu: number, powers: number, scratch: number): void;
+  setBuffers(mu: number, phi: number, w: number, g: number, a: number, c: number, mMu: number, vMu: number, mPhi: number, vPhi: number, extraPhi: number, extraMu: number, powers: number): void;
   setObjective(homogeneous: boolean, powerCount: number, lambda: number, scale: number): void;
   setSharedSigma(sigma: number): void;
   setAdam(stepSize: number, beta1: number, beta2: number, eps: number, invSqrtBc2: number): void;
@@ -42,7 +42,7 @@ export interface Kernels {
   magnitudeSum(): number;
   gradXiSum(): number;
   sampleLayer(rows: number, outputs: number, outP: number, off: number, mode: number, colSum: number, colRows: number): void;
-  updateLayer(rows: number, outputs: number, outP: number, off: number, writeGrads: boolean): void;
+  updateLayer(rows: number, outputs: number, outP: number, off: number, writeGrads: boolean, resample: boolean, colSum: number, colRows: number): void;
 }
 
 let compiled: object | undefined;

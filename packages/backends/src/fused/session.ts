@@ -1,7 +1,9 @@
 /**
- * One network training on the fused kernels. A step is: sample w = μ + σξ once for the minibatch
- * (one pass over the parameters), forward and backward through the padded dense layers with
- * zero inputs skipped, then one fused pass computing the cost terms, the φ chain rule and Adam.
+ * One network training on the fused kernels. A step is: forward and backward through the padded
+ * dense layers (zero inputs skipped) with weights w = μ + σξ drawn for this minibatch, then one
+ * fused pass over the parameters: the φ chain rule, Adam, and the draw of the next minibatch's
+ * weights at the new parameters (with the cost gradients the next update will need). The draw is
+ * kept between steps and thrown away whenever the parameters or the noise seed are set.
  */
 import {
   VesicleError,
@@ -31,10 +33,30 @@ import { fromPadded, paddedLayout, toPadded, type PaddedLayout } from "./padded.
 /** Rows per kernel call when `forward` evaluates many inputs (bounds scratch memory). */
 const FORWARD_CHUNK = 256;
 
+/**
+ * Kernel buffers (byte offsets). Per synapse: μ, φ, the drawn weights w, dL/dw (g), the noise
+ * sensitivity a = ξ·dσ/dφ (ξ itself when σ is shared), the cost gradient c = Σ cost'(σ)·dσ/dφ,
+ * Adam's moments, and the generic-path derivatives (d/dφ and d/dμ, filled in JS).
+ */
 interface ParamBuffers {
-  mu: number; phi: number; xi: number; w: number; g: number; gPhi: number;
+  mu: number; phi: number; w: number; g: number; a: number; c: number;
   mMu: number; vMu: number; mPhi: number; vPhi: number;
-  extraSig: number; extraMu: number; powers: number; scratch: number; seed: number; colSum: number;
+  extraPhi: number; extraMu: number; powers: number; seed: number; colSum: number;
+}
+
+/** Cost sums at the parameters of the current draw. */
+interface DrawnCosts {
+  reliability: number;
+  magnitude: number;
+}
+
+/** Bytes per power term in the kernel's table: ρ (f32), c (f32), n (i32). */
+const POWER_BYTES = 12;
+
+/** n = 2ρ when it is a whole number from 1 to 8 (the kernel then needs no log or exp for σ^-ρ), else 0. */
+function halfIntegerOrder(rho: number): number {
+  const n = 2 * rho;
+  return Number.isInteger(n) && n >= 1 && n <= 8 ? n : 0;
 }
 
 interface LayerScratch {
@@ -61,6 +83,8 @@ export class FusedSession implements TrainingSession {
   private sharedM = new Float32Array(1);
   private sharedV = new Float32Array(1);
   private adamStep = 0;
+  /** The weights in w (and a, c) were drawn at the current parameters for the next step. */
+  private drawn: DrawnCosts | undefined;
   private disposed = false;
 
   constructor(private readonly options: SessionOptions) {
@@ -73,25 +97,25 @@ export class FusedSession implements TrainingSession {
     this.k = instantiateKernels();
     this.arena = new Arena(this.k, this.k.heapBase());
     const P = this.padded.length * 4;
-    const custom = this.costs.customSigma.length > 0 || this.costs.customMu.length > 0;
     const phiBytes = this.homogeneous ? 16 : P;
     const a = (bytes: number) => this.arena.alloc(bytes);
     this.p = {
-      mu: a(P), phi: a(phiBytes), xi: a(P), w: a(P), g: a(P), gPhi: a(phiBytes),
+      mu: a(P), phi: a(phiBytes), w: a(P), g: a(P), a: a(P), c: a(phiBytes),
       mMu: a(P), vMu: a(P), mPhi: a(phiBytes), vPhi: a(phiBytes),
-      extraSig: custom && !this.homogeneous ? a(P) : 0,
-      extraMu: custom ? a(P) : 0,
-      powers: a(8 * Math.max(1, this.costs.powers.length)),
-      scratch: a(16), seed: a(64),
+      extraPhi: this.costs.customSigma.length > 0 && !this.homogeneous ? a(P) : 0,
+      extraMu: this.costs.customMu.length > 0 ? a(P) : 0,
+      powers: a(POWER_BYTES * Math.max(1, this.costs.powers.length)),
+      seed: a(64),
       colSum: a(this.padded.layers[0].outP * 4),
     };
     this.paramsEnd = this.arena.mark();
-    this.k.setBuffers(this.p.mu, this.p.phi, this.p.xi, this.p.w, this.p.g, this.p.gPhi, this.p.mMu, this.p.vMu, this.p.mPhi, this.p.vPhi,
-      this.p.extraSig, this.costs.customMu.length > 0 ? this.p.extraMu : 0, this.p.powers, this.p.scratch);
-    const pw = this.f32(this.p.powers, 2 * this.costs.powers.length);
+    this.k.setBuffers(this.p.mu, this.p.phi, this.p.w, this.p.g, this.p.a, this.p.c, this.p.mMu, this.p.vMu, this.p.mPhi, this.p.vPhi,
+      this.p.extraPhi, this.p.extraMu, this.p.powers);
+    const table = new DataView(this.k.memory.buffer, this.p.powers, POWER_BYTES * this.costs.powers.length);
     this.costs.powers.forEach((t, i) => {
-      pw[2 * i] = t.rho;
-      pw[2 * i + 1] = t.c;
+      table.setFloat32(POWER_BYTES * i, t.rho, true);
+      table.setFloat32(POWER_BYTES * i + 4, t.c, true);
+      table.setInt32(POWER_BYTES * i + 8, halfIntegerOrder(t.rho), true);
     });
     this.k.setObjective(this.homogeneous, this.homogeneous ? 0 : this.costs.powers.length, this.costs.lambda, 0);
     this.setParameters(initialParameters(network, options.seed));
@@ -148,6 +172,7 @@ export class FusedSession implements TrainingSession {
       phi.fill(0);
       toPadded(params.phi, this.layout, this.padded, phi);
     }
+    this.drawn = undefined;
   }
 
   getOptimiserState(): AdamState {
@@ -190,20 +215,38 @@ export class FusedSession implements TrainingSession {
     for (let lane = 0; lane < 4; lane++)
       if ((words[lane] | words[4 + lane] | words[8 + lane] | words[12 + lane]) === 0) words[lane] = 1;
     this.k.seedNoise(this.p.seed);
+    this.drawn = undefined;
+  }
+
+  /**
+   * The noise ξ of the weights the next step will train on (drawn now if there are none): with
+   * `gradients(batch, drawnNoise())` a step can be checked against its own gradients.
+   */
+  drawnNoise(): Float32Array {
+    this.alive();
+    this.drawn ??= this.draw(0);
+    const n = this.padded.length;
+    const xi = fromPadded(this.f32(this.p.a, n), this.layout, this.padded, new Float32Array(this.layout.synapses));
+    if (!this.homogeneous) {
+      // a = ξ·sigmoid(φ)
+      const { phi } = this.getParameters();
+      for (let i = 0; i < xi.length; i++) xi[i] /= sigmoid(phi[i]);
+    }
+    return xi;
   }
 
   // ---- the passes ----
-  /** mode 0: fresh noise, 1: ξ already in the buffer, 2: w = μ. */
-  private sample(mode: number, withColSum: boolean): void {
-    if (this.homogeneous) this.k.setSharedSigma(softplus(this.sharedPhi[0]));
-    this.padded.layers.forEach((l, i) => {
-      const col = i === 0 && withColSum;
-      this.k.sampleLayer(l.inputs + 1, l.outputs, l.outP, l.offset, mode, col ? this.p.colSum : 0, l.inputs);
-    });
+  /** Draws w (and a, c) at the current parameters; mode 0: fresh noise, 1: ξ given in the a buffer. */
+  private draw(mode: number): DrawnCosts {
+    const k = this.k;
+    if (this.homogeneous) k.setSharedSigma(softplus(this.sharedPhi[0]));
+    k.resetSums();
+    this.padded.layers.forEach((l, i) => k.sampleLayer(l.inputs + 1, l.outputs, l.outP, l.offset, mode, i === 0 ? this.p.colSum : 0, l.inputs));
+    return { reliability: k.reliabilitySum(), magnitude: k.magnitudeSum() };
   }
 
   /** Forward pass of `rows` examples already written to the batch buffers; returns the output buffer. */
-  private forwardRows(bufs: BatchBuffers, rows: number, affine: { scale: number; shift: number } | undefined): number {
+  private forwardRows(bufs: BatchBuffers, rows: number, affine: { scale: number; shift: number } | undefined, weights = this.p.w): number {
     const k = this.k;
     const L = this.padded.layers;
     L.forEach((l, i) => {
@@ -215,7 +258,7 @@ export class FusedSession implements TrainingSession {
       } else {
         k.gatherFloats(bufs.layers[i - 1].act, rows, l.inputs, L[i - 1].outP, this.relu, s.colPtr, s.rowIdx, s.vals);
       }
-      const w = this.p.w + l.offset * 4;
+      const w = weights + l.offset * 4;
       k.forwardLayer(s.colPtr, s.rowIdx, s.vals, l.inputs, rows, w, w + l.inputs * l.outP * 4, l.outP,
         i === 0 && affine ? this.p.colSum : 0, affine?.shift ?? 0, s.act, hidden && this.relu);
     });
@@ -266,8 +309,9 @@ export class FusedSession implements TrainingSession {
   }
 
   /**
-   * The generic cost path (terms without a closed form): fills the derivative buffers from the
-   * current σ and μ in JS and returns their summed values. Slower than the kernel's built-ins.
+   * The generic cost path (terms without a closed form): fills the derivative buffers (d/dφ for σ
+   * terms, d/dμ for μ terms) from the current parameters in JS and returns their summed values.
+   * Slower than the kernel's built-ins.
    */
   private customCosts(): { sigma: number; mu: number } {
     const { customSigma, customMu } = this.costs;
@@ -275,12 +319,12 @@ export class FusedSession implements TrainingSession {
     let muCost = 0;
     if (this.homogeneous) {
       const s = softplus(this.sharedPhi[0]);
-      for (const t of [...customSigma, ...this.closedSigmaTermsForShared()]) sigmaCost += this.layout.synapses * t.value(s);
+      for (const t of this.options.objective.reliability) sigmaCost += this.layout.synapses * t.value(s);
     }
     const n = this.padded.length;
     if (customSigma.length > 0 && !this.homogeneous) {
       const phi = this.f32(this.p.phi, n);
-      const d = this.f32(this.p.extraSig, n);
+      const d = this.f32(this.p.extraPhi, n);
       d.fill(0);
       this.eachReal((k) => {
         const s = softplus(phi[k]);
@@ -289,7 +333,7 @@ export class FusedSession implements TrainingSession {
           sigmaCost += t.value(s);
           dv += t.derivative(s);
         }
-        d[k] = dv;
+        d[k] = dv * sigmoid(phi[k]);
       });
     }
     if (customMu.length > 0) {
@@ -308,34 +352,33 @@ export class FusedSession implements TrainingSession {
     return { sigma: sigmaCost, mu: muCost };
   }
 
-  /** In homogeneous mode every reliability term (closed form or not) is evaluated once in JS. */
-  private closedSigmaTermsForShared() {
-    return this.options.objective.reliability.filter((t) => !this.costs.customSigma.includes(t));
-  }
-
   private eachReal(f: (k: number) => void): void {
     for (const l of this.padded.layers)
       for (let r = 0; r <= l.inputs; r++) for (let o = 0; o < l.outputs; o++) f(l.offset + r * l.outP + o);
   }
 
-  /** Runs the fused cost/gradient pass; returns the objective's cost part (before scaling) and the shared φ's gradient. */
-  private costPass(batchSize: number, writeGrads: boolean): { cost: number; gradSharedPhi: number } {
+  /**
+   * The fused pass over every layer: Adam (or, with `writeGrads`, d/dμ into g and d/dφ into c);
+   * with `resample`, also the next draw. Returns the shared φ's gradient in homogeneous mode.
+   */
+  private update(batchSize: number, writeGrads: boolean, resample: boolean): number {
     const k = this.k;
     const cs = costScale(batchSize, this.options.datasetSize);
-    const custom = this.customCosts();
     k.setObjective(this.homogeneous, this.homogeneous ? 0 : this.costs.powers.length, this.costs.lambda, cs);
     k.resetSums();
-    for (const l of this.padded.layers) k.updateLayer(l.inputs + 1, l.outputs, l.outP, l.offset, writeGrads);
-    let cost = this.costs.lambda * k.magnitudeSum() + k.reliabilitySum() + custom.sigma + custom.mu;
-    let gradSharedPhi = 0;
-    if (this.homogeneous) {
-      const phi = this.sharedPhi[0];
-      const s = softplus(phi);
-      let dCost = 0;
-      for (const t of this.options.objective.reliability) dCost += this.layout.synapses * t.derivative(s);
-      gradSharedPhi = sigmoid(phi) * (k.gradXiSum() + cs * dCost);
-    }
-    return { cost, gradSharedPhi };
+    this.padded.layers.forEach((l, i) =>
+      k.updateLayer(l.inputs + 1, l.outputs, l.outP, l.offset, writeGrads, resample, i === 0 ? this.p.colSum : 0, l.inputs));
+    if (!this.homogeneous) return 0;
+    const phi = this.sharedPhi[0];
+    let dCost = 0;
+    for (const t of this.options.objective.reliability) dCost += this.layout.synapses * t.derivative(softplus(phi));
+    return sigmoid(phi) * (k.gradXiSum() + cs * dCost);
+  }
+
+  /** The objective's value at the drawn weights: Σ NLL + (B/N)·costs. */
+  private loss(nll: number, batchSize: number, drawn: DrawnCosts, custom: { sigma: number; mu: number }): number {
+    const cost = this.costs.lambda * drawn.magnitude + drawn.reliability + custom.sigma + custom.mu;
+    return nll + costScale(batchSize, this.options.datasetSize) * cost;
   }
 
   private alive(): void {
@@ -345,23 +388,27 @@ export class FusedSession implements TrainingSession {
   async step(batch: Batch): Promise<StepResult> {
     this.alive();
     const { bufs, affine } = this.writeBatch(batch);
-    this.sample(0, affine !== undefined);
+    const drawn = this.drawn ?? this.draw(0);
+    const custom = this.customCosts();
     const nll = this.lossAndBackward(bufs, batch.size, affine);
     const o = this.options.optimiser;
     this.adamStep++;
     const bc1 = 1 - Math.pow(o.beta1, this.adamStep);
     const bc2 = 1 - Math.pow(o.beta2, this.adamStep);
     this.k.setAdam(o.learningRate / bc1, o.beta1, o.beta2, o.epsilon, 1 / Math.sqrt(bc2));
-    const { cost, gradSharedPhi } = this.costPass(batch.size, false);
     if (this.homogeneous) {
+      // σ is shared, so the next draw waits for the whole pass's Σ dL/dw·ξ.
+      const g = this.update(batch.size, false, false);
       // The one shared φ: Adam in f64, stored as f32 like every other parameter.
-      const g = gradSharedPhi;
       this.sharedM[0] = o.beta1 * this.sharedM[0] + (1 - o.beta1) * g;
       this.sharedV[0] = o.beta2 * this.sharedV[0] + (1 - o.beta2) * g * g;
       this.sharedPhi[0] -= ((o.learningRate / bc1) * this.sharedM[0]) / (Math.sqrt(this.sharedV[0]) / Math.sqrt(bc2) + o.epsilon);
+      this.drawn = this.draw(0);
+    } else {
+      this.update(batch.size, false, true);
+      this.drawn = { reliability: this.k.reliabilitySum(), magnitude: this.k.magnitudeSum() };
     }
-    const cs = costScale(batch.size, this.options.datasetSize);
-    return { loss: nll + cs * cost, nll };
+    return { loss: this.loss(nll, batch.size, drawn, custom), nll };
   }
 
   async gradients(batch: Batch, noise: Float32Array): Promise<GradientResult> {
@@ -369,18 +416,19 @@ export class FusedSession implements TrainingSession {
     check(noise.length === this.layout.synapses, `expected ${this.layout.synapses} noise values, got ${noise.length}`, "bad-parameters");
     const { bufs, affine } = this.writeBatch(batch);
     const n = this.padded.length;
-    const xi = this.f32(this.p.xi, n);
+    const xi = this.f32(this.p.a, n);
     xi.fill(0);
     toPadded(noise, this.layout, this.padded, xi);
-    this.sample(1, affine !== undefined);
+    const drawn = this.draw(1);
+    this.drawn = undefined; // the gradient pass overwrites g and c: the next step draws afresh
+    const custom = this.customCosts();
     const nll = this.lossAndBackward(bufs, batch.size, affine);
-    const { cost, gradSharedPhi } = this.costPass(batch.size, true);
+    const gradSharedPhi = this.update(batch.size, true, false);
     const gradMu = fromPadded(this.f32(this.p.g, n), this.layout, this.padded, new Float32Array(this.layout.synapses));
     const gradPhi = this.homogeneous
       ? Float32Array.of(gradSharedPhi)
-      : fromPadded(this.f32(this.p.gPhi, n), this.layout, this.padded, new Float32Array(this.layout.synapses));
-    const cs = costScale(batch.size, this.options.datasetSize);
-    return { loss: nll + cs * cost, nll, gradMu, gradPhi };
+      : fromPadded(this.f32(this.p.c, n), this.layout, this.padded, new Float32Array(this.layout.synapses));
+    return { loss: this.loss(nll, batch.size, drawn, custom), nll, gradMu, gradPhi };
   }
 
   async forward(inputs: Float32Array, count: number, weights: WeightChoice): Promise<Float32Array> {
@@ -389,13 +437,18 @@ export class FusedSession implements TrainingSession {
     const last = this.padded.layers[this.padded.layers.length - 1];
     check(inputs.length >= count * first.inputs, `forward: expected ${count}×${first.inputs} inputs, got ${inputs.length}`);
     const bufs = this.ensureCapacity(Math.min(count, FORWARD_CHUNK));
-    this.sample(weights === "mean" ? 2 : 0, false);
+    // Mean weights are μ itself (its padding is 0); a sample replaces the training draw.
+    let at = this.p.mu;
+    if (weights !== "mean") {
+      this.draw(0);
+      this.drawn = undefined;
+      at = this.p.w;
+    }
     const out = new Float32Array(count * last.outputs);
     for (let start = 0; start < count; start += bufs.capacity) {
       const rows = Math.min(bufs.capacity, count - start);
       new Float32Array(this.k.memory.buffer, bufs.inputs, rows * first.inputs).set(inputs.subarray(start * first.inputs, (start + rows) * first.inputs));
-      const at = this.forwardRows(bufs, rows, undefined);
-      const h = this.f32(at, rows * last.outP);
+      const h = this.f32(this.forwardRows(bufs, rows, undefined, at), rows * last.outP);
       for (let r = 0; r < rows; r++) out.set(h.subarray(r * last.outP, r * last.outP + last.outputs), (start + r) * last.outputs);
     }
     return out;

@@ -1,7 +1,7 @@
 /** Whole-session behaviour: determinism from the seed, learning, state round trips. */
 import { describe, expect, it } from "vitest";
 import { Rng, type Batch, type CostTerm, type ResolvedObjective, type SessionOptions } from "@vesicle/core";
-import { fusedBackend } from "./index.js";
+import { FusedSession, fusedBackend } from "./index.js";
 
 const c = 0.001;
 const objective: ResolvedObjective = {
@@ -81,6 +81,41 @@ describe("fused training session", () => {
         if (row.indexOf(Math.max(...row)) === test.labels![b]) correct++;
       }
       expect(correct / test.size).toBeGreaterThan(0.8);
+    });
+  }
+
+  // A step draws the next minibatch's weights inside its update pass; this checks that the
+  // fused pass is exactly Adam on the objective's gradients at the noise it drew.
+  for (const noise of ["heterogeneous", "homogeneous"] as const) {
+    it(`takes the Adam step of gradients() at the drawn noise (${noise})`, async () => {
+      const data = batches(8, 10);
+      const a = (await fusedBackend.createSession(options(noise))) as FusedSession;
+      for (const b of data.slice(0, 5)) await a.step(b);
+      const before = a.getParameters();
+      const state = a.getOptimiserState();
+      const xi = a.drawnNoise();
+      const stepped = await a.step(data[5]);
+      const after = a.getParameters();
+
+      const b = await fusedBackend.createSession(options(noise));
+      b.setParameters(before);
+      const g = await b.gradients(data[5], xi);
+      expect(g.loss).toBeCloseTo(stepped.loss, 4);
+      const o = options(noise).optimiser;
+      const t = state.step + 1;
+      const adam = (p: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array) => Float64Array.from(p, (x, i) => {
+        const mi = o.beta1 * m[i] + (1 - o.beta1) * grad[i];
+        const vi = o.beta2 * v[i] + (1 - o.beta2) * grad[i] ** 2;
+        return x - (o.learningRate / (1 - o.beta1 ** t)) * mi / (Math.sqrt(vi / (1 - o.beta2 ** t)) + o.epsilon);
+      });
+      const expectClose = (got: Float32Array, want: Float64Array, moved: Float32Array) => {
+        let worst = 0;
+        for (let i = 0; i < got.length; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]) / Math.max(1e-3, Math.abs(want[i] - moved[i])));
+        // relative to the size of the step each parameter took (floored): the kernel works in f32
+        expect(worst).toBeLessThan(2e-3);
+      };
+      expectClose(after.mu, adam(before.mu, g.gradMu, state.mMu, state.vMu), before.mu);
+      expectClose(after.phi, adam(before.phi, g.gradPhi, state.mPhi, state.vPhi), before.phi);
     });
   }
 

@@ -2,131 +2,152 @@
  * The dense layers of a batch, h = x·W + b, on padded weight rows (each layer's output width is
  * rounded up to a multiple of 4 so rows are whole v128s; the padding weights are kept at 0).
  *
- * A layer's input is first gathered column by column (CSC: for input i, which batch rows have a
- * nonzero x[b, i]) so zero inputs cost nothing: raw MNIST pixels are ~80% zero and ReLU outputs
- * about half. The same lists serve the forward pass, dW = xᵀ·δ and δ_prev = δ·Wᵀ.
+ * A layer's nonzero inputs are first gathered, by example (CSR) and by input (CSC), so zero
+ * inputs cost nothing: raw MNIST pixels are ~80% zero and ReLU outputs about half. The forward
+ * pass walks each example's list (CSR); dW = xᵀ·δ and δ_prev = δ·Wᵀ walk each input's (CSC).
  */
 
 /**
- * Gathers nonzero raw pixels (u8, `rows × inputs`) scaled by `scale`. With inputs
- * x = pixel·scale + shift, the shift part is added separately as shift·(column sums of W).
- * Returns the number of entries.
+ * Gathers nonzero raw pixels (u8, `rows × inputs`) scaled by `scale`, by example (CSR: rowPtr,
+ * colIdx, rowVals) and by input (CSC: colPtr, rowIdx, vals). With inputs x = pixel·scale + shift,
+ * the shift part is added separately as shift·(column sums of W). Returns the number of entries.
+ *
+ * The CSR lists are written without branching on the data (every pixel is written, the position
+ * advances only past nonzeros: zero/nonzero is unpredictable, a mispredicted branch costs more
+ * than the store), then the CSC lists are filled from them.
  */
-export function gatherPixels(pix: usize, rows: i32, inputs: i32, scale: f32, colPtr: usize, rowIdx: usize, vals: usize): i32 {
-  memory.fill(colPtr, 0, (<usize>(inputs + 1)) << 2);
-  // Count per column, skipping all-zero 16-pixel blocks with one vector test.
+export function gatherPixels(pix: usize, rows: i32, inputs: i32, scale: f32, rowPtr: usize, colIdx: usize, rowVals: usize, colPtr: usize, rowIdx: usize, vals: usize): i32 {
+  let pos = 0;
   for (let b = 0; b < rows; b++) {
+    store<i32>(rowPtr + (<usize>b << 2), pos);
     const row = pix + <usize>b * inputs;
-    let i = 0;
-    for (; i + 16 <= inputs; i += 16) {
-      if (!v128.any_true(v128.load(row + i))) continue;
-      for (let k = i; k < i + 16; k++) if (load<u8>(row + k) != 0) store<i32>(colPtr + ((<usize>k + 1) << 2), load<i32>(colPtr + ((<usize>k + 1) << 2)) + 1);
-    }
-    for (; i < inputs; i++) if (load<u8>(row + i) != 0) store<i32>(colPtr + ((<usize>i + 1) << 2), load<i32>(colPtr + ((<usize>i + 1) << 2)) + 1);
-  }
-  prefix(colPtr, inputs);
-  for (let b = 0; b < rows; b++) {
-    const row = pix + <usize>b * inputs;
-    let i = 0;
-    for (; i < inputs; i += 16) {
+    for (let i = 0; i < inputs; i += 16) {
       const end = min(i + 16, inputs);
+      // all-zero blocks of 16 pixels (MNIST's borders) in one vector test
       if (end - i == 16 && !v128.any_true(v128.load(row + i))) continue;
       for (let k = i; k < end; k++) {
         const p = load<u8>(row + k);
-        if (p == 0) continue;
-        const slot = <usize>load<i32>(colPtr + (<usize>k << 2));
-        store<i32>(colPtr + (<usize>k << 2), <i32>slot + 1);
-        store<i32>(rowIdx + (slot << 2), b);
-        store<f32>(vals + (slot << 2), <f32>p * scale);
+        store<i32>(colIdx + (<usize>pos << 2), k);
+        store<f32>(rowVals + (<usize>pos << 2), <f32>p * scale);
+        pos += i32(p != 0);
       }
     }
   }
-  return unshift(colPtr, inputs);
+  store<i32>(rowPtr + (<usize>rows << 2), pos);
+  transpose(rows, inputs, rowPtr, colIdx, rowVals, colPtr, rowIdx, vals);
+  return pos;
 }
 
 /**
- * Gathers float inputs (`rows × inputs`, row stride `stride`); zeros are skipped only when
- * `skipZeros` (exact for ReLU layers, whose zero outputs pass no gradient back).
+ * Gathers float inputs (`rows × inputs`, row stride `stride`) as {@link gatherPixels} does; zeros
+ * are skipped only when `skipZeros` (exact for ReLU layers, whose zero outputs pass no gradient back).
  */
-export function gatherFloats(x: usize, rows: i32, inputs: i32, stride: i32, skipZeros: bool, colPtr: usize, rowIdx: usize, vals: usize): i32 {
-  memory.fill(colPtr, 0, (<usize>(inputs + 1)) << 2);
+export function gatherFloats(x: usize, rows: i32, inputs: i32, stride: i32, skipZeros: bool, rowPtr: usize, colIdx: usize, rowVals: usize, colPtr: usize, rowIdx: usize, vals: usize): i32 {
+  let pos = 0;
   for (let b = 0; b < rows; b++) {
-    const row = x + ((<usize>b * stride) << 2);
-    for (let i = 0; i < inputs; i++)
-      if (!skipZeros || load<f32>(row + (<usize>i << 2)) != 0) store<i32>(colPtr + ((<usize>i + 1) << 2), load<i32>(colPtr + ((<usize>i + 1) << 2)) + 1);
-  }
-  prefix(colPtr, inputs);
-  for (let b = 0; b < rows; b++) {
+    store<i32>(rowPtr + (<usize>b << 2), pos);
     const row = x + ((<usize>b * stride) << 2);
     for (let i = 0; i < inputs; i++) {
       const v = load<f32>(row + (<usize>i << 2));
-      if (skipZeros && v == 0) continue;
-      const slot = <usize>load<i32>(colPtr + (<usize>i << 2));
-      store<i32>(colPtr + (<usize>i << 2), <i32>slot + 1);
-      store<i32>(rowIdx + (slot << 2), b);
-      store<f32>(vals + (slot << 2), v);
+      store<i32>(colIdx + (<usize>pos << 2), i);
+      store<f32>(rowVals + (<usize>pos << 2), v);
+      pos += i32(!skipZeros || v != 0);
     }
   }
-  return unshift(colPtr, inputs);
+  store<i32>(rowPtr + (<usize>rows << 2), pos);
+  transpose(rows, inputs, rowPtr, colIdx, rowVals, colPtr, rowIdx, vals);
+  return pos;
 }
 
-// colPtr[k+1] holds counts; turn colPtr[k] into each column's start.
-@inline function prefix(colPtr: usize, inputs: i32): void {
+/** Fills the CSC lists from the CSR ones (entries of each input in example order). */
+function transpose(rows: i32, inputs: i32, rowPtr: usize, colIdx: usize, rowVals: usize, colPtr: usize, rowIdx: usize, vals: usize): void {
+  const total = load<i32>(rowPtr + (<usize>rows << 2));
+  memory.fill(colPtr, 0, (<usize>(inputs + 1)) << 2);
+  // counts in colPtr[i + 1], then each input's start in colPtr[i]
+  for (let e = 0; e < total; e++) {
+    const at = colPtr + ((<usize>load<i32>(colIdx + (<usize>e << 2)) + 1) << 2);
+    store<i32>(at, load<i32>(at) + 1);
+  }
   let run = 0;
-  for (let k = 0; k < inputs; k++) {
-    const c = load<i32>(colPtr + ((<usize>k + 1) << 2));
-    store<i32>(colPtr + (<usize>k << 2), run);
+  for (let i = 0; i < inputs; i++) {
+    const c = load<i32>(colPtr + ((<usize>i + 1) << 2));
+    store<i32>(colPtr + (<usize>i << 2), run);
     run += c;
   }
-  store<i32>(colPtr + (<usize>inputs << 2), run);
-}
-
-// After filling, colPtr[k] points at column k's end = column k+1's start; shift back.
-@inline function unshift(colPtr: usize, inputs: i32): i32 {
-  const total = load<i32>(colPtr + (<usize>inputs << 2));
-  for (let k = inputs; k > 0; k--) store<i32>(colPtr + (<usize>k << 2), load<i32>(colPtr + ((<usize>k - 1) << 2)));
+  for (let b = 0; b < rows; b++) {
+    const end = load<i32>(rowPtr + ((<usize>b + 1) << 2));
+    for (let e = load<i32>(rowPtr + (<usize>b << 2)); e < end; e++) {
+      const at = colPtr + (<usize>load<i32>(colIdx + (<usize>e << 2)) << 2);
+      const slot = <usize>load<i32>(at);
+      store<i32>(at, <i32>slot + 1);
+      store<i32>(rowIdx + (slot << 2), b);
+      store<f32>(vals + (slot << 2), load<f32>(rowVals + (<usize>e << 2)));
+    }
+  }
+  // colPtr[i] now holds input i's end = input i+1's start: shift back.
+  for (let i = inputs; i > 0; i--) store<i32>(colPtr + (<usize>i << 2), load<i32>(colPtr + ((<usize>i - 1) << 2)));
   store<i32>(colPtr, 0);
-  return total;
 }
 
 /**
- * h[b, :] = bias + shift·colSum + Σ_i x[b, i]·W[i, :] over the gathered entries, then ReLU when
- * `relu`. `colSum` may be 0 (no affine shift). W is `inputs × outP`, h is `rows × outP`.
+ * h[b, :] = bias + shift·colSum + Σ_i x[b, i]·W[i, :] over example b's gathered entries (CSR),
+ * then ReLU when `relu`. `colSum` may be 0 (no affine shift). W is `inputs × outP`, h is `rows × outP`.
+ * Each example's outputs are summed in registers, 8 vectors (32 outputs) at a time.
  */
 export function forwardLayer(
-  colPtr: usize, rowIdx: usize, vals: usize, inputs: i32, rows: i32,
+  rowPtr: usize, colIdx: usize, rowVals: usize, rows: i32,
   w: usize, bias: usize, outP: i32, colSum: usize, shift: f32, h: usize, relu: bool,
 ): void {
   const rowBytes = <usize>outP << 2;
-  const sh = f32x4.splat(shift);
+  const sh = f32x4.splat(colSum != 0 ? shift : 0);
+  const cs = colSum != 0 ? colSum : bias; // read, times 0, when there is no shift
+  const zero = f32x4.splat(0);
   for (let b = 0; b < rows; b++) {
+    const start = load<i32>(rowPtr + (<usize>b << 2));
+    const end = load<i32>(rowPtr + ((<usize>b + 1) << 2));
     const hr = h + <usize>b * rowBytes;
-    for (let o: usize = 0; o < rowBytes; o += 16) {
-      let v = v128.load(bias + o);
-      if (colSum != 0) v = f32x4.add(v, f32x4.mul(sh, v128.load(colSum + o)));
-      v128.store(hr + o, v);
+    let o: usize = 0;
+    for (; o + 128 <= rowBytes; o += 128) {
+      let a0 = f32x4.add(v128.load(bias + o), f32x4.mul(sh, v128.load(cs + o)));
+      let a1 = f32x4.add(v128.load(bias + o, 16), f32x4.mul(sh, v128.load(cs + o, 16)));
+      let a2 = f32x4.add(v128.load(bias + o, 32), f32x4.mul(sh, v128.load(cs + o, 32)));
+      let a3 = f32x4.add(v128.load(bias + o, 48), f32x4.mul(sh, v128.load(cs + o, 48)));
+      let a4 = f32x4.add(v128.load(bias + o, 64), f32x4.mul(sh, v128.load(cs + o, 64)));
+      let a5 = f32x4.add(v128.load(bias + o, 80), f32x4.mul(sh, v128.load(cs + o, 80)));
+      let a6 = f32x4.add(v128.load(bias + o, 96), f32x4.mul(sh, v128.load(cs + o, 96)));
+      let a7 = f32x4.add(v128.load(bias + o, 112), f32x4.mul(sh, v128.load(cs + o, 112)));
+      for (let e = start; e < end; e++) {
+        const x = v128.load32_splat(rowVals + (<usize>e << 2));
+        const wr = w + <usize>load<i32>(colIdx + (<usize>e << 2)) * rowBytes + o;
+        a0 = f32x4.add(a0, f32x4.mul(x, v128.load(wr)));
+        a1 = f32x4.add(a1, f32x4.mul(x, v128.load(wr, 16)));
+        a2 = f32x4.add(a2, f32x4.mul(x, v128.load(wr, 32)));
+        a3 = f32x4.add(a3, f32x4.mul(x, v128.load(wr, 48)));
+        a4 = f32x4.add(a4, f32x4.mul(x, v128.load(wr, 64)));
+        a5 = f32x4.add(a5, f32x4.mul(x, v128.load(wr, 80)));
+        a6 = f32x4.add(a6, f32x4.mul(x, v128.load(wr, 96)));
+        a7 = f32x4.add(a7, f32x4.mul(x, v128.load(wr, 112)));
+      }
+      if (relu) {
+        a0 = f32x4.max(a0, zero); a1 = f32x4.max(a1, zero); a2 = f32x4.max(a2, zero); a3 = f32x4.max(a3, zero);
+        a4 = f32x4.max(a4, zero); a5 = f32x4.max(a5, zero); a6 = f32x4.max(a6, zero); a7 = f32x4.max(a7, zero);
+      }
+      v128.store(hr + o, a0); v128.store(hr + o, a1, 16); v128.store(hr + o, a2, 32); v128.store(hr + o, a3, 48);
+      v128.store(hr + o, a4, 64); v128.store(hr + o, a5, 80); v128.store(hr + o, a6, 96); v128.store(hr + o, a7, 112);
     }
-  }
-  for (let i = 0; i < inputs; i++) {
-    const start = load<i32>(colPtr + (<usize>i << 2));
-    const end = load<i32>(colPtr + ((<usize>i + 1) << 2));
-    const wr = w + <usize>i * rowBytes;
-    for (let e = start; e < end; e++) {
-      const xv = v128.load32_splat(vals + (<usize>e << 2));
-      const hr = h + <usize>load<i32>(rowIdx + (<usize>e << 2)) * rowBytes;
-      for (let o: usize = 0; o < rowBytes; o += 16) v128.store(hr + o, f32x4.add(v128.load(hr + o), f32x4.mul(xv, v128.load(wr + o))));
+    for (; o < rowBytes; o += 16) {
+      let a = f32x4.add(v128.load(bias + o), f32x4.mul(sh, v128.load(cs + o)));
+      for (let e = start; e < end; e++)
+        a = f32x4.add(a, f32x4.mul(v128.load32_splat(rowVals + (<usize>e << 2)), v128.load(w + <usize>load<i32>(colIdx + (<usize>e << 2)) * rowBytes + o)));
+      v128.store(hr + o, relu ? f32x4.max(a, zero) : a);
     }
-  }
-  if (relu) {
-    const z = f32x4.splat(0);
-    const n = <usize>rows * rowBytes;
-    for (let o: usize = 0; o < n; o += 16) v128.store(h + o, f32x4.max(v128.load(h + o), z));
   }
 }
 
 /**
  * dW[i, :] = shift·Σ_b δ[b, :] + Σ_b x[b, i]·δ[b, :] (the first term only when `withShift`),
- * db = Σ_b δ[b, :]. Writes every row of gW (no zeroing pass needed).
+ * db = Σ_b δ[b, :]. Writes every row of gW (no zeroing pass needed); each row is summed in
+ * registers over input i's gathered entries (CSC), 8 vectors at a time.
  */
 export function backwardWeights(
   colPtr: usize, rowIdx: usize, vals: usize, inputs: i32, rows: i32,
@@ -143,11 +164,36 @@ export function backwardWeights(
     const start = load<i32>(colPtr + (<usize>i << 2));
     const end = load<i32>(colPtr + ((<usize>i + 1) << 2));
     const gr = gW + <usize>i * rowBytes;
-    for (let o: usize = 0; o < rowBytes; o += 16) v128.store(gr + o, f32x4.mul(sh, v128.load(gBias + o)));
-    for (let e = start; e < end; e++) {
-      const xv = v128.load32_splat(vals + (<usize>e << 2));
-      const dr = delta + <usize>load<i32>(rowIdx + (<usize>e << 2)) * rowBytes;
-      for (let o: usize = 0; o < rowBytes; o += 16) v128.store(gr + o, f32x4.add(v128.load(gr + o), f32x4.mul(xv, v128.load(dr + o))));
+    let o: usize = 0;
+    for (; o + 128 <= rowBytes; o += 128) {
+      let a0 = f32x4.mul(sh, v128.load(gBias + o));
+      let a1 = f32x4.mul(sh, v128.load(gBias + o, 16));
+      let a2 = f32x4.mul(sh, v128.load(gBias + o, 32));
+      let a3 = f32x4.mul(sh, v128.load(gBias + o, 48));
+      let a4 = f32x4.mul(sh, v128.load(gBias + o, 64));
+      let a5 = f32x4.mul(sh, v128.load(gBias + o, 80));
+      let a6 = f32x4.mul(sh, v128.load(gBias + o, 96));
+      let a7 = f32x4.mul(sh, v128.load(gBias + o, 112));
+      for (let e = start; e < end; e++) {
+        const x = v128.load32_splat(vals + (<usize>e << 2));
+        const dr = delta + <usize>load<i32>(rowIdx + (<usize>e << 2)) * rowBytes + o;
+        a0 = f32x4.add(a0, f32x4.mul(x, v128.load(dr)));
+        a1 = f32x4.add(a1, f32x4.mul(x, v128.load(dr, 16)));
+        a2 = f32x4.add(a2, f32x4.mul(x, v128.load(dr, 32)));
+        a3 = f32x4.add(a3, f32x4.mul(x, v128.load(dr, 48)));
+        a4 = f32x4.add(a4, f32x4.mul(x, v128.load(dr, 64)));
+        a5 = f32x4.add(a5, f32x4.mul(x, v128.load(dr, 80)));
+        a6 = f32x4.add(a6, f32x4.mul(x, v128.load(dr, 96)));
+        a7 = f32x4.add(a7, f32x4.mul(x, v128.load(dr, 112)));
+      }
+      v128.store(gr + o, a0); v128.store(gr + o, a1, 16); v128.store(gr + o, a2, 32); v128.store(gr + o, a3, 48);
+      v128.store(gr + o, a4, 64); v128.store(gr + o, a5, 80); v128.store(gr + o, a6, 96); v128.store(gr + o, a7, 112);
+    }
+    for (; o < rowBytes; o += 16) {
+      let a = f32x4.mul(sh, v128.load(gBias + o));
+      for (let e = start; e < end; e++)
+        a = f32x4.add(a, f32x4.mul(v128.load32_splat(vals + (<usize>e << 2)), v128.load(delta + <usize>load<i32>(rowIdx + (<usize>e << 2)) * rowBytes + o)));
+      v128.store(gr + o, a);
     }
   }
 }

@@ -60,7 +60,9 @@ function halfIntegerOrder(rho: number): number {
 }
 
 interface LayerScratch {
-  act: number; delta: number; colPtr: number; rowIdx: number; vals: number;
+  act: number; delta: number;
+  /** The layer's nonzero inputs by example (CSR) and by input (CSC); see dense.ts. */
+  rowPtr: number; colIdx: number; rowVals: number; colPtr: number; rowIdx: number; vals: number;
 }
 
 interface BatchBuffers {
@@ -143,6 +145,10 @@ export class FusedSession implements TrainingSession {
       layers: this.padded.layers.map((l) => ({
         act: a(C * l.outP * 4),
         delta: a(C * l.outP * 4),
+        rowPtr: a((C + 1) * 4),
+        // the CSR writer stores one entry past the last nonzero
+        colIdx: a((C * l.inputs + 1) * 4),
+        rowVals: a((C * l.inputs + 1) * 4),
         colPtr: a((l.inputs + 1) * 4),
         rowIdx: a(C * l.inputs * 4),
         vals: a(C * l.inputs * 4),
@@ -253,13 +259,13 @@ export class FusedSession implements TrainingSession {
       const s = bufs.layers[i];
       const hidden = i + 1 < L.length;
       if (i === 0) {
-        if (affine) k.gatherPixels(bufs.pixels, rows, l.inputs, affine.scale, s.colPtr, s.rowIdx, s.vals);
-        else k.gatherFloats(bufs.inputs, rows, l.inputs, l.inputs, true, s.colPtr, s.rowIdx, s.vals);
+        if (affine) k.gatherPixels(bufs.pixels, rows, l.inputs, affine.scale, s.rowPtr, s.colIdx, s.rowVals, s.colPtr, s.rowIdx, s.vals);
+        else k.gatherFloats(bufs.inputs, rows, l.inputs, l.inputs, true, s.rowPtr, s.colIdx, s.rowVals, s.colPtr, s.rowIdx, s.vals);
       } else {
-        k.gatherFloats(bufs.layers[i - 1].act, rows, l.inputs, L[i - 1].outP, this.relu, s.colPtr, s.rowIdx, s.vals);
+        k.gatherFloats(bufs.layers[i - 1].act, rows, l.inputs, L[i - 1].outP, this.relu, s.rowPtr, s.colIdx, s.rowVals, s.colPtr, s.rowIdx, s.vals);
       }
       const w = weights + l.offset * 4;
-      k.forwardLayer(s.colPtr, s.rowIdx, s.vals, l.inputs, rows, w, w + l.inputs * l.outP * 4, l.outP,
+      k.forwardLayer(s.rowPtr, s.colIdx, s.rowVals, rows, w, w + l.inputs * l.outP * 4, l.outP,
         i === 0 && affine ? this.p.colSum : 0, affine?.shift ?? 0, s.act, hidden && this.relu);
     });
     return bufs.layers[L.length - 1].act;

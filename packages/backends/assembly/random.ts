@@ -30,31 +30,51 @@ export function seedNoise(ptr: usize): void {
   return v128.or(i32x4.shl(x, k), i32x4.shr_u(x, 32 - k));
 }
 
-/** xoshiro128**'s output for state word s1 (the state update is written out where it is used). */
+/** xoshiro128**'s output for state word s1: rotl(s1·5, 7)·9, the products as shifts and adds. */
 @inline function scramble(x1: v128): v128 {
-  return i32x4.mul(rotl(i32x4.mul(x1, i32x4.splat(5)), 7), i32x4.splat(9));
+  const r = rotl(i32x4.add(i32x4.shl(x1, 2), x1), 7);
+  return i32x4.add(i32x4.shl(r, 3), r);
+}
+
+// Box-Muller's constants as table rows (V8 rebuilds a v128 constant at each use in a loop but
+// loads a table row in one instruction). sin and cos on [-π/4, π/4]: odd/even polynomials
+// fitted for absolute error (2.5e-9 and 3.4e-8), highest first.
+const C_U24 = 0, C_MINUS2 = 1, C_U23 = 2, C_HALF = 3, C_PI_2 = 4, C_SIN = 5, C_COS = 8, C_ONE = 11, C_BIT0 = 12, C_BIT1 = 13, C_BIT2 = 14;
+const TABLE: usize = memory.data<f32>([
+  5.9604644775390625e-8, 5.9604644775390625e-8, 5.9604644775390625e-8, 5.9604644775390625e-8, // 2^-24
+  -2, -2, -2, -2,
+  1.1920928955078125e-7, 1.1920928955078125e-7, 1.1920928955078125e-7, 1.1920928955078125e-7, // 2^-23
+  0.5, 0.5, 0.5, 0.5,
+  1.5707963267948966, 1.5707963267948966, 1.5707963267948966, 1.5707963267948966,
+  -0.00019496788445394486, -0.00019496788445394486, -0.00019496788445394486, -0.00019496788445394486,
+  0.008331989869475365, 0.008331989869475365, 0.008331989869475365, 0.008331989869475365,
+  -0.16666650772094727, -0.16666650772094727, -0.16666650772094727, -0.16666650772094727,
+  -0.0013598469085991383, -0.0013598469085991383, -0.0013598469085991383, -0.0013598469085991383,
+  0.04165635257959366, 0.04165635257959366, 0.04165635257959366, 0.04165635257959366,
+  -0.49999895691871643, -0.49999895691871643, -0.49999895691871643, -0.49999895691871643,
+  1, 1, 1, 1,
+]);
+const BITS: usize = memory.data<i32>([1, 1, 1, 1, 2, 2, 2, 2, 4, 4, 4, 4]);
+@inline function c(i: i32): v128 {
+  return i < C_BIT0 ? v128.load(TABLE + (<usize>i << 4)) : v128.load(BITS + (<usize>(i - C_BIT0) << 4));
 }
 
 /** Eight standard normals from two 4-lane draws of 32 random bits, stored at dst and dst + 16. */
 @inline function boxMuller(r1: v128, r2: v128, dst: usize): void {
   // u1 in (0, 1] so log(u1) is finite.
-  const u1 = f32x4.mul(f32x4.convert_i32x4_s(i32x4.add(i32x4.shr_u(r1, 8), i32x4.splat(1))), f32x4.splat(5.9604644775390625e-8));
-  const radius = f32x4.sqrt(f32x4.mul(vlog(u1), f32x4.splat(-2)));
+  const u1 = f32x4.mul(f32x4.convert_i32x4_s(i32x4.add(i32x4.shr_u(r1, 8), c(C_BIT0))), c(C_U24));
+  const radius = f32x4.sqrt(f32x4.mul(vlog(u1), c(C_MINUS2)));
   // Angle uniform on [-π/4, π/4); three more random bits (swap, two signs) spread it over the circle.
-  const f = f32x4.sub(f32x4.mul(f32x4.convert_i32x4_s(i32x4.shr_u(r2, 9)), f32x4.splat(1.1920928955078125e-7)), f32x4.splat(0.5));
-  const a = f32x4.mul(f, f32x4.splat(1.5707963267948966));
+  const f = f32x4.sub(f32x4.mul(f32x4.convert_i32x4_s(i32x4.shr_u(r2, 9)), c(C_U23)), c(C_HALF));
+  const a = f32x4.mul(f, c(C_PI_2));
   const a2 = f32x4.mul(a, a);
-  let sp = f32x4.add(f32x4.mul(f32x4.splat(2.7557319e-6), a2), f32x4.splat(-1.9841270e-4));
-  sp = f32x4.add(f32x4.mul(sp, a2), f32x4.splat(8.3333333e-3));
-  sp = f32x4.add(f32x4.mul(sp, a2), f32x4.splat(-1.6666667e-1));
+  const sp = f32x4.add(f32x4.mul(f32x4.add(f32x4.mul(c(C_SIN), a2), c(C_SIN + 1)), a2), c(C_SIN + 2));
   const sinA = f32x4.add(a, f32x4.mul(f32x4.mul(a, a2), sp));
-  let cp = f32x4.add(f32x4.mul(f32x4.splat(2.4801587e-5), a2), f32x4.splat(-1.3888889e-3));
-  cp = f32x4.add(f32x4.mul(cp, a2), f32x4.splat(4.1666667e-2));
-  cp = f32x4.add(f32x4.mul(cp, a2), f32x4.splat(-0.5));
-  const cosA = f32x4.add(f32x4.splat(1), f32x4.mul(a2, cp));
-  const swap = i32x4.ne(v128.and(r2, i32x4.splat(1)), i32x4.splat(0));
-  const x = v128.xor(v128.bitselect(sinA, cosA, swap), i32x4.shl(v128.and(r2, i32x4.splat(2)), 30));
-  const y = v128.xor(v128.bitselect(cosA, sinA, swap), i32x4.shl(v128.and(r2, i32x4.splat(4)), 29));
+  const cp = f32x4.add(f32x4.mul(f32x4.add(f32x4.mul(c(C_COS), a2), c(C_COS + 1)), a2), c(C_COS + 2));
+  const cosA = f32x4.add(c(C_ONE), f32x4.mul(a2, cp));
+  const swap = i32x4.eq(v128.and(r2, c(C_BIT0)), c(C_BIT0));
+  const x = v128.xor(v128.bitselect(sinA, cosA, swap), i32x4.shl(v128.and(r2, c(C_BIT1)), 30));
+  const y = v128.xor(v128.bitselect(cosA, sinA, swap), i32x4.shl(v128.and(r2, c(C_BIT2)), 29));
   v128.store(dst, f32x4.mul(radius, x));
   v128.store(dst, f32x4.mul(radius, y), 16);
 }

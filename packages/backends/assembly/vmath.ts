@@ -19,13 +19,14 @@ const LN2: f32 = 0.693147180559945;
 
 // Rows of the constant table.
 const K_EXP_LO = 0, K_EXP_HI = 1, K_LOG2E = 2, K_MAGIC127 = 3, K_LN2_HI = 4, K_LN2_LO = 5;
-const K_EXP_P0 = 6; // 6 exp coefficients: rows 6..11
+const K_EXP_P0 = 6; // 4 exp coefficients: rows 6..9
 export const K_ONE = 12, K_ZERO = 14;
 const K_TWO = 13, K_HALF = 15, K_SQRT2 = 16, K_LN2 = 17;
 const K_ATANH = 18; // 9 coefficients of 2·atanh: rows 18..26
 const K_LOG = 27; // 6 coefficients of log's series: rows 27..32
 export const K_SMALL_PHI = 33; // φ below this takes the series path of `smallPhi`
 const K_LOG1P = 34; // log1p(u)/u = 1 - u/2 + u²/3 - u³/4: rows 34..37
+export const K_MINUS_QUARTER = 34, K_THIRD = 35, K_MINUS_HALF = 36;
 const K_LNRATIO = 38; // log(log1p(u)/u)/u = -1/2 + 5u/24 - u²/8: rows 38..40
 const K_SIG = 41; // u/(1+u)/u = 1 - u + u² - u³: rows 41..44
 
@@ -36,13 +37,13 @@ const TABLE: usize = memory.data<f32>([
   12583039.0, 12583039.0, 12583039.0, 12583039.0, // ROUND_MAGIC + 127
   0.693359375, 0.693359375, 0.693359375, 0.693359375,
   -2.12194440e-4, -2.12194440e-4, -2.12194440e-4, -2.12194440e-4,
-  // e^r = 1 + r + r²·p(r) on |r| ≤ ln2/2 (minimax coefficients), highest first
-  1.9875691500e-4, 1.9875691500e-4, 1.9875691500e-4, 1.9875691500e-4,
-  1.3981999507e-3, 1.3981999507e-3, 1.3981999507e-3, 1.3981999507e-3,
-  8.3334519073e-3, 8.3334519073e-3, 8.3334519073e-3, 8.3334519073e-3,
-  4.1665795894e-2, 4.1665795894e-2, 4.1665795894e-2, 4.1665795894e-2,
-  1.6666665459e-1, 1.6666665459e-1, 1.6666665459e-1, 1.6666665459e-1,
-  5.0000001201e-1, 5.0000001201e-1, 5.0000001201e-1, 5.0000001201e-1,
+  // e^r = 1 + r + r²·p(r) on |r| ≤ ln2/2, p of degree 3 fitted for relative error (1.1e-7), highest first
+  0.008312860503792763, 0.008312860503792763, 0.008312860503792763, 0.008312860503792763,
+  0.041889019310474396, 0.041889019310474396, 0.041889019310474396, 0.041889019310474396,
+  0.16667111217975616, 0.16667111217975616, 0.16667111217975616, 0.16667111217975616,
+  0.4999924302101135, 0.4999924302101135, 0.4999924302101135, 0.4999924302101135,
+  0, 0, 0, 0, // unused rows 10-11
+  0, 0, 0, 0,
   1, 1, 1, 1,
   2, 2, 2, 2,
   0, 0, 0, 0,
@@ -100,11 +101,25 @@ const TABLE: usize = memory.data<f32>([
   const n = f32x4.sub(t, k(K_MAGIC127));
   let r = f32x4.sub(xc, f32x4.mul(n, k(K_LN2_HI)));
   r = f32x4.sub(r, f32x4.mul(n, k(K_LN2_LO)));
-  const p = horner(r, K_EXP_P0, 6);
+  const p = horner(r, K_EXP_P0, 4);
   const er = f32x4.add(f32x4.add(k(K_ONE), r), f32x4.mul(f32x4.mul(r, r), p));
   // 2^n from its exponent bits; n = 128 gives +inf as it should.
   const out = f32x4.mul(er, i32x4.shl(t, 23));
   return v128.andnot(out, f32x4.lt(x, k(K_EXP_LO)));
+}
+
+/**
+ * e^x for x ≤ 0 (e^-|φ| in the parameter passes): no overflow to handle, and below the smallest
+ * normal float it returns that float rather than 0, which no σ can tell apart.
+ */
+@inline export function vexpNonPositive(x: v128): v128 {
+  const xc = f32x4.pmax(x, k(K_EXP_LO));
+  const t = f32x4.add(f32x4.mul(xc, k(K_LOG2E)), k(K_MAGIC127));
+  const n = f32x4.sub(t, k(K_MAGIC127));
+  let r = f32x4.sub(xc, f32x4.mul(n, k(K_LN2_HI)));
+  r = f32x4.sub(r, f32x4.mul(n, k(K_LN2_LO)));
+  const er = f32x4.add(f32x4.add(k(K_ONE), r), f32x4.mul(f32x4.mul(r, r), horner(r, K_EXP_P0, 4)));
+  return f32x4.mul(er, i32x4.shl(t, 23));
 }
 
 /** 2·atanh(s) = log((1+s)/(1-s)) for |s| ≤ 1/3 (odd series to s^17). */

@@ -86,11 +86,25 @@ const TABLE: usize = memory.data<f32>([
   return v128.load(TABLE + (<usize>i << 4));
 }
 
-/** Horner's rule over `count` table rows from `first`, in x. */
-@inline function horner(x: v128, first: i32, count: i32): v128 {
-  let p = k(first);
-  for (let j = 1; j < count; j++) p = f32x4.add(f32x4.mul(p, x), k(first + j));
-  return p;
+/*
+ * Horner's rule over consecutive table rows from `first`, written out per length: a loop here
+ * stays a loop in the compiled code (binaryen does not unroll it), with a counter, an address
+ * computation and an interrupt check per coefficient.
+ */
+@inline function step(p: v128, x: v128, row: i32): v128 {
+  return f32x4.add(f32x4.mul(p, x), k(row));
+}
+@inline function horner3(x: v128, first: i32): v128 {
+  return step(step(k(first), x, first + 1), x, first + 2);
+}
+@inline function horner4(x: v128, first: i32): v128 {
+  return step(horner3(x, first), x, first + 3);
+}
+@inline function horner6(x: v128, first: i32): v128 {
+  return step(step(horner4(x, first), x, first + 4), x, first + 5);
+}
+@inline function horner9(x: v128, first: i32): v128 {
+  return step(step(step(horner6(x, first), x, first + 6), x, first + 7), x, first + 8);
 }
 
 /** e^x per lane; 0 below the smallest normal float, +inf above the largest. */
@@ -101,7 +115,7 @@ const TABLE: usize = memory.data<f32>([
   const n = f32x4.sub(t, k(K_MAGIC127));
   let r = f32x4.sub(xc, f32x4.mul(n, k(K_LN2_HI)));
   r = f32x4.sub(r, f32x4.mul(n, k(K_LN2_LO)));
-  const p = horner(r, K_EXP_P0, 4);
+  const p = horner4(r, K_EXP_P0);
   const er = f32x4.add(f32x4.add(k(K_ONE), r), f32x4.mul(f32x4.mul(r, r), p));
   // 2^n from its exponent bits; n = 128 gives +inf as it should.
   const out = f32x4.mul(er, i32x4.shl(t, 23));
@@ -118,13 +132,13 @@ const TABLE: usize = memory.data<f32>([
   const n = f32x4.sub(t, k(K_MAGIC127));
   let r = f32x4.sub(xc, f32x4.mul(n, k(K_LN2_HI)));
   r = f32x4.sub(r, f32x4.mul(n, k(K_LN2_LO)));
-  const er = f32x4.add(f32x4.add(k(K_ONE), r), f32x4.mul(f32x4.mul(r, r), horner(r, K_EXP_P0, 4)));
+  const er = f32x4.add(f32x4.add(k(K_ONE), r), f32x4.mul(f32x4.mul(r, r), horner4(r, K_EXP_P0)));
   return f32x4.mul(er, i32x4.shl(t, 23));
 }
 
 /** 2·atanh(s) = log((1+s)/(1-s)) for |s| ≤ 1/3 (odd series to s^17). */
 @inline function twoAtanh(s: v128): v128 {
-  return f32x4.mul(s, horner(f32x4.mul(s, s), K_ATANH, 9));
+  return f32x4.mul(s, horner9(f32x4.mul(s, s), K_ATANH));
 }
 
 /** Natural log per lane for positive normal floats (0 gives about -88, not -inf). */
@@ -136,7 +150,7 @@ const TABLE: usize = memory.data<f32>([
   m = v128.bitselect(f32x4.mul(m, k(K_HALF)), m, big);
   e = i32x4.sub(e, big);
   const s = f32x4.div(f32x4.sub(m, k(K_ONE)), f32x4.add(m, k(K_ONE)));
-  const p = horner(f32x4.mul(s, s), K_LOG, 6);
+  const p = horner6(f32x4.mul(s, s), K_LOG);
   return f32x4.add(f32x4.mul(f32x4.convert_i32x4_s(e), k(K_LN2)), f32x4.mul(s, p));
 }
 
@@ -158,17 +172,17 @@ const TABLE: usize = memory.data<f32>([
 
 /** softplus(φ) = log1p(u), u = e^φ. */
 @inline export function smallSoftplus(u: v128): v128 {
-  return f32x4.mul(u, horner(u, K_LOG1P, 4));
+  return f32x4.mul(u, horner4(u, K_LOG1P));
 }
 
 /** log softplus(φ) = φ + log(log1p(u)/u). */
 @inline export function smallLogSoftplus(phi: v128, u: v128): v128 {
-  return f32x4.add(phi, f32x4.mul(u, horner(u, K_LNRATIO, 3)));
+  return f32x4.add(phi, f32x4.mul(u, horner3(u, K_LNRATIO)));
 }
 
 /** sigmoid(φ) = u/(1+u). */
 @inline export function smallSigmoid(u: v128): v128 {
-  return f32x4.mul(u, horner(u, K_SIG, 4));
+  return f32x4.mul(u, horner4(u, K_SIG));
 }
 
 /** softplus(x) = max(x, 0) + log(1 + e^-|x|). */

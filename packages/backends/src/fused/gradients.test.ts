@@ -44,7 +44,7 @@ function makeBatch(rng: Rng, size: number, inputs: number, outputs: number, with
 }
 
 /** Float64 reference of the minibatch objective at fixed noise. */
-function referenceLoss(net: NetworkSpec, mu: Float64Array, phi: Float64Array, xi: Float32Array, batch: Batch, N: number): number {
+function referenceLoss(net: NetworkSpec, mu: Float64Array, phi: Float64Array, xi: Float32Array, batch: Batch, N: number, objective: ResolvedObjective): number {
   const layout = parameterLayout(net);
   const sp = (x: number) => (x > 20 ? x : Math.log1p(Math.exp(x)));
   const sigma = (i: number) => sp(phi.length === 1 ? phi[0] : phi[i]);
@@ -124,8 +124,8 @@ const cases = [
 ] as const;
 
 describe("fused gradients", () => {
-  for (const [noise, kind, activation, [phiLow, phiHigh], layers] of cases) {
-    it(`match finite differences of a float64 reference (${noise}, ${kind}, ${activation}, φ in [${phiLow}, ${phiHigh}], ${layers.join("-")})`, async () => {
+  const check = (noise: NetworkSpec["noise"], kind: "categorical" | "gaussian", activation: NetworkSpec["activation"], [phiLow, phiHigh]: readonly [number, number], layers: number[], objective: ResolvedObjective) =>
+    async () => {
       const net = network(noise, kind, activation, layers);
       const session = await fusedBackend.createSession({
         network: net, objective, datasetSize: N, seed: 3,
@@ -142,13 +142,21 @@ describe("fused gradients", () => {
       const got = await session.gradients(batch, xi);
       const mu64 = Float64Array.from(init.mu);
       const phi64 = Float64Array.from(phi);
-      const ref = referenceLoss(net, mu64, phi64, xi, batch, N);
+      const ref = referenceLoss(net, mu64, phi64, xi, batch, N, objective);
       expect(Math.abs(got.loss - ref)).toBeLessThan(1e-5 * Math.abs(ref));
-      expectClose(got.gradMu, fdGradient((m) => referenceLoss(net, m, phi64, xi, batch, N), mu64), "dL/dμ");
-      expectClose(got.gradPhi, fdGradient((p) => referenceLoss(net, mu64, p, xi, batch, N), phi64), "dL/dφ");
+      expectClose(got.gradMu, fdGradient((m) => referenceLoss(net, m, phi64, xi, batch, N, objective), mu64), "dL/dμ");
+      expectClose(got.gradPhi, fdGradient((p) => referenceLoss(net, mu64, p, xi, batch, N, objective), phi64), "dL/dφ");
       session.dispose();
-    });
-  }
+    };
+
+  for (const [noise, kind, activation, range, layers] of cases)
+    it(`match finite differences of a float64 reference (${noise}, ${kind}, ${activation}, φ in [${range[0]}, ${range[1]}], ${layers.join("-")})`,
+      check(noise, kind, activation, range, [...layers], objective));
+
+  // One mechanism, the usual case, has its own kernel loops: ρ = 1/2, 1, 2 without log/exp, others with.
+  for (const rho of [0.5, 1, 2, 2 / 3])
+    it(`match finite differences with a single power term, ρ = ${rho.toFixed(3)}`,
+      check("heterogeneous", "categorical", "relu", MIXED, WIDE, { reliability: [power(rho, 0.002)], magnitude: [l1(0.01)] }));
 
   it("gives the same loss and gradients on the sparse-pixel path as on dense inputs", async () => {
     const net = network("heterogeneous", "categorical");

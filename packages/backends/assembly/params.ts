@@ -12,7 +12,7 @@
  * In homogeneous mode the a buffer holds ξ itself and φ is handled by the caller (`gradXiSum`).
  * Padding lanes (columns ≥ outputs) are masked: w, a and c stay 0 there and add no cost.
  */
-import { allSmallPhi, hsum, k, K_MINUS_HALF, K_MINUS_QUARTER, K_ONE, K_THIRD, K_ZERO, vexp, vexpNonPositive, vlog, vlog1pSmall } from "./vmath";
+import { allSmallPhi, hsum, k, K_MINUS_HALF, K_MINUS_QUARTER, K_ONE, K_SIGN_BIT, K_THIRD, K_ZERO, vexp, vexpNonPositive, vlog, vlog1pSmall } from "./vmath";
 import { fillNormal } from "./random";
 
 // Buffer addresses (bytes), set once per memory layout by the JS wrapper.
@@ -320,23 +320,31 @@ export function updateLayer(rows: i32, outputs: i32, outP: i32, off: i32, writeG
 
 /** d loss/dμ = dL/dw + (B/N)·(λ·sign(μ) + custom); then Adam on μ, or the gradient into g. */
 @inline function muRow(rowOff: usize, outP: i32, writeGrads: bool): void {
-  const p0 = pMu + rowOff, g0 = pG + rowOff, m0 = pMMu + rowOff, v0 = pVMu + rowOff;
-  const extra = pExtraMu;
-  const cs = f32x4.splat(costScale);
-  const lam = f32x4.splat(l1);
+  const p0 = pMu + rowOff, g0 = pG + rowOff;
+  if (writeGrads) {
+    for (let o = 0; o < outP; o += 4) {
+      const b = <usize>o << 2;
+      v128.store(g0 + b, muGradient(v128.load(p0 + b), v128.load(g0 + b), rowOff + b));
+    }
+    return;
+  }
+  const m0 = pMMu + rowOff, v0 = pVMu + rowOff;
   const b1 = f32x4.splat(beta1), b1c = f32x4.splat(1 - beta1), b2 = f32x4.splat(beta2), b2c = f32x4.splat(1 - beta2);
   const lr = f32x4.splat(stepSize), ibc2 = f32x4.splat(invSqrtBc2), eps = f32x4.splat(epsilon);
   for (let o = 0; o < outP; o += 4) {
     const b = <usize>o << 2;
     const mu = v128.load(p0 + b);
-    // d|μ|/dμ = sign(μ), 0 at 0 so padding stays at 0.
-    const sign = f32x4.sub(v128.and(f32x4.gt(mu, k(K_ZERO)), k(K_ONE)), v128.and(f32x4.lt(mu, k(K_ZERO)), k(K_ONE)));
-    let cost = f32x4.mul(lam, sign);
-    if (extra != 0) cost = f32x4.add(cost, v128.load(extra + rowOff + b));
-    const g = f32x4.add(v128.load(g0 + b), f32x4.mul(cs, cost));
-    if (writeGrads) v128.store(g0 + b, g);
-    else v128.store(p0 + b, adamStep(mu, g, m0 + b, v0 + b, b1, b1c, b2, b2c, lr, ibc2, eps));
+    v128.store(p0 + b, adamStep(mu, muGradient(mu, v128.load(g0 + b), rowOff + b), m0 + b, v0 + b, b1, b1c, b2, b2c, lr, ibc2, eps));
   }
+}
+
+/** dL/dw + (B/N)·(λ·sign(μ) + custom at byte offset `at`); sign(0) = 0, so padding stays at 0. */
+@inline function muGradient(mu: v128, g: v128, at: usize): v128 {
+  // (B/N)·λ with μ's sign bit, masked to 0 where μ = 0
+  const l1Term = v128.and(v128.or(v128.and(mu, k(K_SIGN_BIT)), f32x4.splat(costScale * l1)), f32x4.ne(mu, k(K_ZERO)));
+  let out = f32x4.add(g, l1Term);
+  if (pExtraMu != 0) out = f32x4.add(out, f32x4.mul(f32x4.splat(costScale), v128.load(pExtraMu + at)));
+  return out;
 }
 
 /** One Adam step: p − lr·m̂/(√v̂ + ε), with the bias corrections folded into stepSize and invSqrtBc2. */

@@ -27,6 +27,7 @@ const K_LOG = 27; // 6 coefficients of log's series: rows 27..32
 export const K_SMALL_PHI = 33; // φ below this takes the series path of `smallPhi`
 const K_LOG1P = 34; // log1p(u)/u = 1 - u/2 + u²/3 - u³/4: rows 34..37
 export const K_MINUS_QUARTER = 34, K_THIRD = 35, K_MINUS_HALF = 36;
+export const K_SIGN_BIT = 45; // -0.0: only the sign bit set
 const K_LNRATIO = 38; // log(log1p(u)/u)/u = -1/2 + 5u/24 - u²/8: rows 38..40
 const K_SIG = 41; // u/(1+u)/u = 1 - u + u² - u³: rows 41..44
 
@@ -79,6 +80,7 @@ const TABLE: usize = memory.data<f32>([
   1, 1, 1, 1,
   -1, -1, -1, -1,
   1, 1, 1, 1,
+  -0.0, -0.0, -0.0, -0.0,
 ]);
 
 /** Row i of the constant table. */

@@ -79,22 +79,27 @@ const BITS: usize = memory.data<i32>([1, 1, 1, 1, 2, 2, 2, 2, 4, 4, 4, 4]);
   v128.store(dst, f32x4.mul(radius, y), 16);
 }
 
-/** Fills `n` floats (a multiple of 4) with standard normals. */
+/**
+ * Fills `n` floats (a multiple of 4) with standard normals. Two loops: the generator's draws
+ * first (state in registers), then Box-Muller over them in place; one loop holding both needs
+ * more vector registers than x86-64 has.
+ */
 export function fillNormal(dst: usize, n: i32): void {
   let x0 = s0, x1 = s1, x2 = s2, x3 = s3;
-  let k = 0;
-  for (; k + 8 <= n; k += 8) {
-    // Two xoshiro128** steps on the local state.
-    const r1 = scramble(x1);
-    let t = i32x4.shl(x1, 9);
+  const pairs = n & ~7;
+  for (let k = 0; k < pairs; k += 4) {
+    // one xoshiro128** step on the local state
+    const r = scramble(x1);
+    const t = i32x4.shl(x1, 9);
     x2 = v128.xor(x2, x0); x3 = v128.xor(x3, x1); x1 = v128.xor(x1, x2); x0 = v128.xor(x0, x3); x2 = v128.xor(x2, t); x3 = rotl(x3, 11);
-    const r2 = scramble(x1);
-    t = i32x4.shl(x1, 9);
-    x2 = v128.xor(x2, x0); x3 = v128.xor(x3, x1); x1 = v128.xor(x1, x2); x0 = v128.xor(x0, x3); x2 = v128.xor(x2, t); x3 = rotl(x3, 11);
-    boxMuller(r1, r2, dst + (<usize>k << 2));
+    v128.store(dst + (<usize>k << 2), r);
   }
   s0 = x0; s1 = x1; s2 = x2; s3 = x3;
-  if (k < n) v128.store(dst + (<usize>k << 2), normal4());
+  for (let k = 0; k < pairs; k += 8) {
+    const at = dst + (<usize>k << 2);
+    boxMuller(v128.load(at), v128.load(at, 16), at);
+  }
+  if (pairs < n) v128.store(dst + (<usize>pairs << 2), normal4());
 }
 
 @inline function nextBits(): v128 {

@@ -83,6 +83,16 @@ const TABLE: usize = memory.data<f32>([
   -0.0, -0.0, -0.0, -0.0,
 ]);
 
+// Integer constants, in a table of their own for the same reason.
+const I_SQRT_HALF = 0, I_MANTISSA = 1; // bits of √2/2; the mantissa field
+const INT_TABLE: usize = memory.data<i32>([
+  0x3f3504f3, 0x3f3504f3, 0x3f3504f3, 0x3f3504f3,
+  0x007fffff, 0x007fffff, 0x007fffff, 0x007fffff,
+]);
+@inline function ki(i: i32): v128 {
+  return v128.load(INT_TABLE + (<usize>i << 4));
+}
+
 /** Row i of the constant table. */
 @inline export function k(i: i32): v128 {
   return v128.load(TABLE + (<usize>i << 4));
@@ -145,12 +155,11 @@ const TABLE: usize = memory.data<f32>([
 
 /** Natural log per lane for positive normal floats (0 gives about -88, not -inf). */
 @inline export function vlog(x: v128): v128 {
-  let e = i32x4.sub(i32x4.shr_u(x, 23), i32x4.splat(127));
-  let m = v128.or(v128.and(x, i32x4.splat(0x007fffff)), i32x4.splat(0x3f800000));
-  // Keep the mantissa in [√2/2, √2) so the series argument stays small.
-  const big = f32x4.gt(m, k(K_SQRT2));
-  m = v128.bitselect(f32x4.mul(m, k(K_HALF)), m, big);
-  e = i32x4.sub(e, big);
+  // x = 2^e·m with m in [√2/2, √2) (so the series argument stays small), from the bits of x
+  // offset by those of √2/2: the exponent field then carries e and the mantissa field m.
+  const t = i32x4.sub(x, ki(I_SQRT_HALF));
+  const e = i32x4.shr_s(t, 23);
+  const m = i32x4.add(v128.and(t, ki(I_MANTISSA)), ki(I_SQRT_HALF));
   const s = f32x4.div(f32x4.sub(m, k(K_ONE)), f32x4.add(m, k(K_ONE)));
   const p = horner6(f32x4.mul(s, s), K_LOG);
   return f32x4.add(f32x4.mul(f32x4.convert_i32x4_s(e), k(K_LN2)), f32x4.mul(s, p));

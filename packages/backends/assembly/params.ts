@@ -140,15 +140,15 @@ export function updateLayer(rows: i32, outputs: i32, outP: i32, off: i32, writeG
 @inline function sampleRow(rowOff: usize, outP: i32, outputs: i32, colSum: usize): void {
   if (!homogeneous) {
     if (nPower == 1) {
-      // One mechanism, the usual case: its cost in the softplus loop, constants hoisted.
+      // One mechanism, the usual case: a loop of its own with its constants hoisted.
       const rho = load<f32>(pPowers), c = load<f32>(pPowers, 4), n = load<i32>(pPowers, 8);
-      softplusRow(rowOff, outP, outputs, -1, 0, 0);
+      softplusRow(rowOff, outP);
       if (n == 1) singlePowerRow(rowOff, outP, outputs, 1, c, rho);
       else if (n == 2) singlePowerRow(rowOff, outP, outputs, 2, c, rho);
       else if (n == 4) singlePowerRow(rowOff, outP, outputs, 4, c, rho);
       else singlePowerRow(rowOff, outP, outputs, 0, c, rho);
     } else {
-      softplusRow(rowOff, outP, outputs, -1, 0, 0);
+      softplusRow(rowOff, outP);
       if (nPower > 1) multiPowerRow(rowOff, outP, outputs);
       else memory.fill(pC + rowOff, 0, <usize>outP << 2);
     }
@@ -156,90 +156,94 @@ export function updateLayer(rows: i32, outputs: i32, outP: i32, off: i32, writeG
   noiseRow(rowOff, outP, outputs, colSum);
 }
 
-/**
- * σ = softplus(φ) into the g row and dσ/dφ = sigmoid(φ) into the w row, from e^-|φ| (series when
- * every σ is small). With one power term c·σ^-ρ (`n` ≥ 0, a constant after inlining: n = 2ρ for
- * ρ = 1/2, 1, 2, else 0 for exp/log), also its value into the sum and c = −ρ·c·σ^-ρ/σ·dσ/dφ.
- */
-@inline function softplusRow(rowOff: usize, outP: i32, outputs: i32, n: i32, c: f32, rho: f32): void {
-  const phi0 = pPhi + rowOff, s0 = pG + rowOff, d0 = pW + rowOff, c0 = pC + rowOff;
-  const cv = f32x4.splat(c), minusRho = f32x4.splat(-rho);
-  let rel = f32x4.splat(0);
+/** σ = softplus(φ) into the g row and dσ/dφ = sigmoid(φ) into the w row, from e^-|φ|; series when every σ is small. */
+@inline function softplusRow(rowOff: usize, outP: i32): void {
+  const phi0 = pPhi + rowOff, s0 = pG + rowOff, d0 = pW + rowOff;
   for (let o = 0; o < outP; o += 4) {
     const b = <usize>o << 2;
     const phi = v128.load(phi0 + b);
     const e = vexpNonPositive(f32x4.neg(f32x4.abs(phi)));
-    let sigma: v128, dsdphi: v128;
     if (allSmallPhi(phi)) {
       // u = e^φ < 0.0067: softplus = u − u²/2 + u³/3 − u⁴/4, sigmoid = u − u² + u³ − u⁴ (to u⁵/5)
       const u2 = f32x4.mul(e, e), u3 = f32x4.mul(u2, e), u4 = f32x4.mul(u2, u2);
-      sigma = f32x4.add(f32x4.add(e, f32x4.mul(u2, k(K_MINUS_HALF))), f32x4.add(f32x4.mul(u3, k(K_THIRD)), f32x4.mul(u4, k(K_MINUS_QUARTER))));
-      dsdphi = f32x4.add(f32x4.sub(e, u2), f32x4.sub(u3, u4));
+      v128.store(s0 + b, f32x4.add(f32x4.add(e, f32x4.mul(u2, k(K_MINUS_HALF))), f32x4.add(f32x4.mul(u3, k(K_THIRD)), f32x4.mul(u4, k(K_MINUS_QUARTER)))));
+      v128.store(d0 + b, f32x4.add(f32x4.sub(e, u2), f32x4.sub(u3, u4)));
     } else {
       const inv = f32x4.div(k(K_ONE), f32x4.add(k(K_ONE), e));
-      sigma = f32x4.add(f32x4.pmax(phi, k(K_ZERO)), vlog1pSmall(e));
-      dsdphi = v128.bitselect(inv, f32x4.mul(e, inv), f32x4.ge(phi, k(K_ZERO)));
-    }
-    v128.store(s0 + b, sigma);
-    v128.store(d0 + b, dsdphi);
-    if (n >= 0) {
-      const inv = f32x4.div(k(K_ONE), sigma);
-      let p: v128;
-      if (n == 1) p = f32x4.sqrt(inv);
-      else if (n == 2) p = inv;
-      else if (n == 4) p = f32x4.mul(inv, inv);
-      else p = vexp(f32x4.mul(minusRho, vlog(sigma)));
-      const val = f32x4.mul(cv, p);
-      const mask = laneMask(o, outputs);
-      rel = f32x4.add(rel, v128.and(val, mask));
-      v128.store(c0 + b, v128.and(f32x4.mul(f32x4.mul(f32x4.mul(minusRho, val), inv), dsdphi), mask));
+      v128.store(s0 + b, f32x4.add(f32x4.pmax(phi, k(K_ZERO)), vlog1pSmall(e)));
+      v128.store(d0 + b, v128.bitselect(inv, f32x4.mul(e, inv), f32x4.ge(phi, k(K_ZERO))));
     }
   }
-  if (n >= 0) sumReliability += hsum(rel);
 }
 
-/** w = μ + σξ (σ from the g row, or shared) and a = ξ·dσ/dφ (dσ/dφ from the w row; ξ itself when σ is shared); Σ|μ| and the column sums. */
+/**
+ * w = μ + σξ (σ from the g row, or shared) and a = ξ·dσ/dφ (dσ/dφ from the w row; ξ itself when
+ * σ is shared); Σ|μ| and the column sums. Only the last vector of a row can hold padding, so
+ * only it is masked.
+ */
 @inline function noiseRow(rowOff: usize, outP: i32, outputs: i32, colSum: usize): void {
-  const mu0 = pMu + rowOff, a0 = pA + rowOff, s0 = pG + rowOff, w0 = pW + rowOff;
-  const hom = homogeneous;
-  const shared = f32x4.splat(sharedSigma);
+  const full = outputs & ~3;
   let mag = f32x4.splat(0);
-  for (let o = 0; o < outP; o += 4) {
-    const b = <usize>o << 2;
-    const mask = laneMask(o, outputs);
-    const mu = v128.load(mu0 + b);
-    const xi = v128.load(a0 + b);
-    const sigma = hom ? shared : v128.load(s0 + b);
-    v128.store(a0 + b, v128.and(hom ? xi : f32x4.mul(xi, v128.load(w0 + b)), mask));
-    const w = v128.and(f32x4.add(mu, f32x4.mul(sigma, xi)), mask);
-    v128.store(w0 + b, w);
-    mag = f32x4.add(mag, f32x4.abs(mu));
-    if (colSum != 0) v128.store(colSum + b, f32x4.add(v128.load(colSum + b), w));
-  }
+  let o = 0;
+  for (; o < full; o += 4) mag = f32x4.add(mag, noiseVec(rowOff, o, outputs, colSum, false));
+  if (o < outP) mag = f32x4.add(mag, noiseVec(rowOff, o, outputs, colSum, true));
   sumMagnitude += hsum(mag);
+}
+
+/** noiseRow for the four synapses at column o; returns |μ|. `masked` is a constant after inlining. */
+@inline function noiseVec(rowOff: usize, o: i32, outputs: i32, colSum: usize, masked: bool): v128 {
+  const at = rowOff + (<usize>o << 2);
+  const mu = v128.load(pMu + at);
+  const xi = v128.load(pA + at);
+  const hom = homogeneous;
+  const sigma = hom ? f32x4.splat(sharedSigma) : v128.load(pG + at);
+  let a = hom ? xi : f32x4.mul(xi, v128.load(pW + at));
+  let w = f32x4.add(mu, f32x4.mul(sigma, xi));
+  if (masked) {
+    const mask = laneMask(o, outputs);
+    a = v128.and(a, mask);
+    w = v128.and(w, mask);
+  }
+  v128.store(pA + at, a);
+  v128.store(pW + at, w);
+  if (colSum != 0) {
+    const cs = colSum + (<usize>o << 2);
+    v128.store(cs, f32x4.add(v128.load(cs), w));
+  }
+  return f32x4.abs(mu);
 }
 
 /** One term c·σ^-ρ (σ from the g row, dσ/dφ from the w row): n = 2ρ for ρ = 1/2, 1 or 2 (a constant after inlining), else 0 (exp/log). */
 @inline function singlePowerRow(rowOff: usize, outP: i32, outputs: i32, n: i32, c: f32, rho: f32): void {
-  const s0 = pG + rowOff, d0 = pW + rowOff, c0 = pC + rowOff;
+  const full = outputs & ~3;
   const cv = f32x4.splat(c), minusRho = f32x4.splat(-rho);
   let rel = f32x4.splat(0);
-  for (let o = 0; o < outP; o += 4) {
-    const b = <usize>o << 2;
-    const sigma = v128.load(s0 + b);
-    const inv = f32x4.div(k(K_ONE), sigma);
-    let p: v128;
-    if (n == 1) p = f32x4.sqrt(inv);
-    else if (n == 2) p = inv;
-    else if (n == 4) p = f32x4.mul(inv, inv);
-    else p = vexp(f32x4.mul(minusRho, vlog(sigma)));
-    const val = f32x4.mul(cv, p);
-    const mask = laneMask(o, outputs);
-    rel = f32x4.add(rel, v128.and(val, mask));
-    // d/dφ of c·σ^-ρ = −ρ·c·σ^-ρ·(1/σ)·dσ/dφ
-    v128.store(c0 + b, v128.and(f32x4.mul(f32x4.mul(f32x4.mul(minusRho, val), inv), v128.load(d0 + b)), mask));
-  }
+  let o = 0;
+  for (; o < full; o += 4) rel = f32x4.add(rel, powerVec(rowOff, o, outputs, n, cv, minusRho, false));
+  if (o < outP) rel = f32x4.add(rel, powerVec(rowOff, o, outputs, n, cv, minusRho, true));
   sumReliability += hsum(rel);
+}
+
+/** singlePowerRow for the four synapses at column o; returns their cost. */
+@inline function powerVec(rowOff: usize, o: i32, outputs: i32, n: i32, cv: v128, minusRho: v128, masked: bool): v128 {
+  const at = rowOff + (<usize>o << 2);
+  const sigma = v128.load(pG + at);
+  const inv = f32x4.div(k(K_ONE), sigma);
+  let p: v128;
+  if (n == 1) p = f32x4.sqrt(inv);
+  else if (n == 2) p = inv;
+  else if (n == 4) p = f32x4.mul(inv, inv);
+  else p = vexp(f32x4.mul(minusRho, vlog(sigma)));
+  let val = f32x4.mul(cv, p);
+  // d/dφ of c·σ^-ρ = −ρ·c·σ^-ρ·(1/σ)·dσ/dφ
+  let grad = f32x4.mul(f32x4.mul(f32x4.mul(minusRho, val), inv), v128.load(pW + at));
+  if (masked) {
+    const mask = laneMask(o, outputs);
+    val = v128.and(val, mask);
+    grad = v128.and(grad, mask);
+  }
+  v128.store(pC + at, grad);
+  return val;
 }
 
 /**

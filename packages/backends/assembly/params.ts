@@ -12,7 +12,7 @@
  * In homogeneous mode the a buffer holds ξ itself and φ is handled by the caller (`gradXiSum`).
  * Padding lanes (columns ≥ outputs) are masked: w, a and c stay 0 there and add no cost.
  */
-import { allSmallPhi, hsum, k, K_MINUS_HALF, K_MINUS_QUARTER, K_ONE, K_SIGN_BIT, K_THIRD, K_ZERO, vexp, vexpNonPositive, vlog, vlog1pSmall } from "./vmath";
+import { allSmallPhi, hsum, k, K_MINUS_HALF, K_MINUS_QUARTER, K_ONE, K_SIGN_BIT, K_THIRD, K_ZERO, negAbs, vexp, vexpNonPositive, vlog, vlog1pSmall } from "./vmath";
 import { fillNormal } from "./random";
 
 // Buffer addresses (bytes), set once per memory layout by the JS wrapper.
@@ -162,7 +162,7 @@ export function updateLayer(rows: i32, outputs: i32, outP: i32, off: i32, writeG
   for (let o = 0; o < outP; o += 4) {
     const b = <usize>o << 2;
     const phi = v128.load(phi0 + b);
-    const e = vexpNonPositive(f32x4.neg(f32x4.abs(phi)));
+    const e = vexpNonPositive(negAbs(phi));
     if (allSmallPhi(phi)) {
       // u = e^φ < 0.0067: softplus = u − u²/2 + u³/3 − u⁴/4, sigmoid = u − u² + u³ − u⁴ (to u⁵/5)
       const u2 = f32x4.mul(e, e), u3 = f32x4.mul(u2, e), u4 = f32x4.mul(u2, u2);

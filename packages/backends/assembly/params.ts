@@ -30,20 +30,26 @@ let pExtraPhi: usize = 0;
 let pExtraMu: usize = 0;
 let pPowers: usize = 0;
 
+// The step's constants as v128 rows in memory, written by setAdam and setObjective: a splat in
+// the source is rebuilt inside the loop in the compiled code (broadcast, even the 1 − β), a row
+// is one load.
+const C_BETA1 = 0, C_ONE_MINUS_BETA1 = 1, C_BETA2 = 2, C_ONE_MINUS_BETA2 = 3, C_STEP_SIZE = 4, C_INV_SQRT_BC2 = 5, C_EPSILON = 6;
+const C_COST_SCALE = 7, C_SCALED_L1 = 8;
+const CONSTANTS: usize = memory.data(9 * 16, 16);
+@inline function constant(i: i32): v128 {
+  return v128.load(CONSTANTS + (<usize>i << 4));
+}
+function setConstant(i: i32, x: f32): void {
+  v128.store(CONSTANTS + (<usize>i << 4), f32x4.splat(x));
+}
+
 // Objective and optimiser settings.
 let homogeneous = false;
 let nPower = 0;
 /** Which helpers the power terms need: 1/σ always; √(1/σ) for odd multiples of ρ = 1/2; log σ for any other ρ. */
 let needRootInv = false;
 let needLog = false;
-let l1: f32 = 0;
-let costScale: f32 = 0;
 let sharedSigma: f32 = 0;
-let stepSize: f32 = 0;
-let beta1: f32 = 0.9;
-let beta2: f32 = 0.999;
-let epsilon: f32 = 1e-8;
-let invSqrtBc2: f32 = 1;
 
 /** Sums over the last sampled weights (reliability, magnitude) and the last update (Σ g·ξ); reset with `resetSums`. */
 let sumReliability: f64 = 0;
@@ -60,7 +66,9 @@ export function setBuffers(mu: usize, phi: usize, w: usize, g: usize, a: usize, 
  * from 1 to 8 (σ^-ρ from 1/σ and √(1/σ), no log or exp), else 0. `lambda` is the summed L1 coefficient.
  */
 export function setObjective(isHomogeneous: bool, powerCount: i32, lambda: f32, scale: f32): void {
-  homogeneous = isHomogeneous; nPower = powerCount; l1 = lambda; costScale = scale;
+  homogeneous = isHomogeneous; nPower = powerCount;
+  setConstant(C_COST_SCALE, scale);
+  setConstant(C_SCALED_L1, scale * lambda);
   needRootInv = false; needLog = false;
   for (let t = 0; t < powerCount; t++) {
     const n = load<i32>(pPowers + <usize>t * 12, 8);
@@ -75,7 +83,9 @@ export function setSharedSigma(sigma: f32): void {
 
 /** Adam constants for this step: stepSize = lr/(1 − β1^t), invSqrtBc2 = 1/√(1 − β2^t). */
 export function setAdam(size: f32, b1: f32, b2: f32, eps: f32, invBc2: f32): void {
-  stepSize = size; beta1 = b1; beta2 = b2; epsilon = eps; invSqrtBc2 = invBc2;
+  setConstant(C_BETA1, b1); setConstant(C_ONE_MINUS_BETA1, 1 - b1);
+  setConstant(C_BETA2, b2); setConstant(C_ONE_MINUS_BETA2, 1 - b2);
+  setConstant(C_STEP_SIZE, size); setConstant(C_INV_SQRT_BC2, invBc2); setConstant(C_EPSILON, eps);
 }
 
 export function resetSums(): void {
@@ -300,25 +310,22 @@ export function updateLayer(rows: i32, outputs: i32, outP: i32, off: i32, writeG
 @inline function phiRow(rowOff: usize, outP: i32, writeGrads: bool): void {
   const g0 = pG + rowOff, a0 = pA + rowOff, c0 = pC + rowOff;
   const extra = pExtraPhi;
-  const cs = f32x4.splat(costScale);
   if (writeGrads) {
     for (let o = 0; o < outP; o += 4) {
       const b = <usize>o << 2;
       let cost = v128.load(c0 + b);
       if (extra != 0) cost = f32x4.add(cost, v128.load(extra + rowOff + b));
-      v128.store(c0 + b, f32x4.add(f32x4.mul(v128.load(g0 + b), v128.load(a0 + b)), f32x4.mul(cs, cost)));
+      v128.store(c0 + b, f32x4.add(f32x4.mul(v128.load(g0 + b), v128.load(a0 + b)), f32x4.mul(constant(C_COST_SCALE), cost)));
     }
     return;
   }
   const p0 = pPhi + rowOff, m0 = pMPhi + rowOff, v0 = pVPhi + rowOff;
-  const b1 = f32x4.splat(beta1), b1c = f32x4.splat(1 - beta1), b2 = f32x4.splat(beta2), b2c = f32x4.splat(1 - beta2);
-  const lr = f32x4.splat(stepSize), ibc2 = f32x4.splat(invSqrtBc2), eps = f32x4.splat(epsilon);
   for (let o = 0; o < outP; o += 4) {
     const b = <usize>o << 2;
     let cost = v128.load(c0 + b);
     if (extra != 0) cost = f32x4.add(cost, v128.load(extra + rowOff + b));
-    const g = f32x4.add(f32x4.mul(v128.load(g0 + b), v128.load(a0 + b)), f32x4.mul(cs, cost));
-    v128.store(p0 + b, adamStep(v128.load(p0 + b), g, m0 + b, v0 + b, b1, b1c, b2, b2c, lr, ibc2, eps));
+    const g = f32x4.add(f32x4.mul(v128.load(g0 + b), v128.load(a0 + b)), f32x4.mul(constant(C_COST_SCALE), cost));
+    v128.store(p0 + b, adamStep(v128.load(p0 + b), g, m0 + b, v0 + b));
   }
 }
 
@@ -333,30 +340,28 @@ export function updateLayer(rows: i32, outputs: i32, outP: i32, off: i32, writeG
     return;
   }
   const m0 = pMMu + rowOff, v0 = pVMu + rowOff;
-  const b1 = f32x4.splat(beta1), b1c = f32x4.splat(1 - beta1), b2 = f32x4.splat(beta2), b2c = f32x4.splat(1 - beta2);
-  const lr = f32x4.splat(stepSize), ibc2 = f32x4.splat(invSqrtBc2), eps = f32x4.splat(epsilon);
   for (let o = 0; o < outP; o += 4) {
     const b = <usize>o << 2;
     const mu = v128.load(p0 + b);
-    v128.store(p0 + b, adamStep(mu, muGradient(mu, v128.load(g0 + b), rowOff + b), m0 + b, v0 + b, b1, b1c, b2, b2c, lr, ibc2, eps));
+    v128.store(p0 + b, adamStep(mu, muGradient(mu, v128.load(g0 + b), rowOff + b), m0 + b, v0 + b));
   }
 }
 
 /** dL/dw + (B/N)·(λ·sign(μ) + custom at byte offset `at`); sign(0) = 0, so padding stays at 0. */
 @inline function muGradient(mu: v128, g: v128, at: usize): v128 {
   // (B/N)·λ with μ's sign bit, masked to 0 where μ = 0
-  const l1Term = v128.and(v128.or(v128.and(mu, k(K_SIGN_BIT)), f32x4.splat(costScale * l1)), f32x4.ne(mu, k(K_ZERO)));
+  const l1Term = v128.and(v128.or(v128.and(mu, k(K_SIGN_BIT)), constant(C_SCALED_L1)), f32x4.ne(mu, k(K_ZERO)));
   let out = f32x4.add(g, l1Term);
-  if (pExtraMu != 0) out = f32x4.add(out, f32x4.mul(f32x4.splat(costScale), v128.load(pExtraMu + at)));
+  if (pExtraMu != 0) out = f32x4.add(out, f32x4.mul(constant(C_COST_SCALE), v128.load(pExtraMu + at)));
   return out;
 }
 
-/** One Adam step: p − lr·m̂/(√v̂ + ε), with the bias corrections folded into stepSize and invSqrtBc2. */
-@inline function adamStep(p: v128, g: v128, m: usize, v: usize, b1: v128, b1c: v128, b2: v128, b2c: v128, lr: v128, ibc2: v128, eps: v128): v128 {
-  const mn = f32x4.add(f32x4.mul(b1, v128.load(m)), f32x4.mul(b1c, g));
-  const vn = f32x4.add(f32x4.mul(b2, v128.load(v)), f32x4.mul(b2c, f32x4.mul(g, g)));
+/** One Adam step: p − lr·m̂/(√v̂ + ε), with the bias corrections folded into the step size and 1/√(1 − β2^t). */
+@inline function adamStep(p: v128, g: v128, m: usize, v: usize): v128 {
+  const mn = f32x4.add(f32x4.mul(constant(C_BETA1), v128.load(m)), f32x4.mul(constant(C_ONE_MINUS_BETA1), g));
+  const vn = f32x4.add(f32x4.mul(constant(C_BETA2), v128.load(v)), f32x4.mul(constant(C_ONE_MINUS_BETA2), f32x4.mul(g, g)));
   v128.store(m, mn);
   v128.store(v, vn);
-  const denom = f32x4.add(f32x4.mul(f32x4.sqrt(vn), ibc2), eps);
-  return f32x4.sub(p, f32x4.div(f32x4.mul(lr, mn), denom));
+  const denom = f32x4.add(f32x4.mul(f32x4.sqrt(vn), constant(C_INV_SQRT_BC2)), constant(C_EPSILON));
+  return f32x4.sub(p, f32x4.div(f32x4.mul(constant(C_STEP_SIZE), mn), denom));
 }

@@ -153,10 +153,7 @@ export function updateLayer(rows: i32, outputs: i32, outP: i32, off: i32, writeG
       // One mechanism, the usual case: a loop of its own with its constants hoisted.
       const rho = load<f32>(pPowers), c = load<f32>(pPowers, 4), n = load<i32>(pPowers, 8);
       softplusRow(rowOff, outP);
-      if (n == 1) singlePowerRow(rowOff, outP, outputs, 1, c, rho);
-      else if (n == 2) singlePowerRow(rowOff, outP, outputs, 2, c, rho);
-      else if (n == 4) singlePowerRow(rowOff, outP, outputs, 4, c, rho);
-      else singlePowerRow(rowOff, outP, outputs, 0, c, rho);
+      singlePowerRow(rowOff, outP, outputs, n, c, rho);
     } else {
       softplusRow(rowOff, outP);
       if (nPower > 1) multiPowerRow(rowOff, outP, outputs);
@@ -192,52 +189,60 @@ export function updateLayer(rows: i32, outputs: i32, outP: i32, off: i32, writeG
  * only it is masked.
  */
 @inline function noiseRow(rowOff: usize, outP: i32, outputs: i32, colSum: usize): void {
+  // Base pointers in locals: the loops would reload module globals at every vector.
+  const mu0 = pMu + rowOff, a0 = pA + rowOff, s0 = pG + rowOff, w0 = pW + rowOff;
   const full = outputs & ~3;
   let mag = f32x4.splat(0);
   let o = 0;
-  for (; o < full; o += 4) mag = f32x4.add(mag, noiseVec(rowOff, o, outputs, colSum, false));
-  if (o < outP) mag = f32x4.add(mag, noiseVec(rowOff, o, outputs, colSum, true));
+  for (; o < full; o += 4) mag = f32x4.add(mag, noiseVec(mu0, a0, s0, w0, o, outputs, colSum, false));
+  if (o < outP) mag = f32x4.add(mag, noiseVec(mu0, a0, s0, w0, o, outputs, colSum, true));
   sumMagnitude += hsum(mag);
 }
 
 /** noiseRow for the four synapses at column o; returns |μ|. `masked` is a constant after inlining. */
-@inline function noiseVec(rowOff: usize, o: i32, outputs: i32, colSum: usize, masked: bool): v128 {
-  const at = rowOff + (<usize>o << 2);
-  const mu = v128.load(pMu + at);
-  const xi = v128.load(pA + at);
+@inline function noiseVec(mu0: usize, a0: usize, s0: usize, w0: usize, o: i32, outputs: i32, colSum: usize, masked: bool): v128 {
+  const b = <usize>o << 2;
+  const mu = v128.load(mu0 + b);
+  const xi = v128.load(a0 + b);
   const hom = homogeneous;
-  const sigma = hom ? f32x4.splat(sharedSigma) : v128.load(pG + at);
-  let a = hom ? xi : f32x4.mul(xi, v128.load(pW + at));
+  const sigma = hom ? f32x4.splat(sharedSigma) : v128.load(s0 + b);
+  let a = hom ? xi : f32x4.mul(xi, v128.load(w0 + b));
   let w = f32x4.add(mu, f32x4.mul(sigma, xi));
   if (masked) {
     const mask = laneMask(o, outputs);
     a = v128.and(a, mask);
     w = v128.and(w, mask);
   }
-  v128.store(pA + at, a);
-  v128.store(pW + at, w);
-  if (colSum != 0) {
-    const cs = colSum + (<usize>o << 2);
-    v128.store(cs, f32x4.add(v128.load(cs), w));
-  }
+  v128.store(a0 + b, a);
+  v128.store(w0 + b, w);
+  if (colSum != 0) v128.store(colSum + b, f32x4.add(v128.load(colSum + b), w));
   return f32x4.abs(mu);
 }
 
-/** One term c·σ^-ρ (σ from the g row, dσ/dφ from the w row): n = 2ρ for ρ = 1/2, 1 or 2 (a constant after inlining), else 0 (exp/log). */
+/**
+ * One term c·σ^-ρ (σ from the g row, dσ/dφ from the w row): its values into the sum and
+ * c = −ρ·c·σ^-ρ/σ·dσ/dφ into the c row. n = 2ρ for ρ = 1/2, 1 or 2, else 0 (exp/log); ρ = 1/2,
+ * the most common, has a loop of its own.
+ */
 @inline function singlePowerRow(rowOff: usize, outP: i32, outputs: i32, n: i32, c: f32, rho: f32): void {
+  const s0 = pG + rowOff, d0 = pW + rowOff, c0 = pC + rowOff;
   const full = outputs & ~3;
   const cv = f32x4.splat(c), minusRho = f32x4.splat(-rho);
   let rel = f32x4.splat(0);
   let o = 0;
-  for (; o < full; o += 4) rel = f32x4.add(rel, powerVec(rowOff, o, outputs, n, cv, minusRho, false));
-  if (o < outP) rel = f32x4.add(rel, powerVec(rowOff, o, outputs, n, cv, minusRho, true));
+  if (n == 1) {
+    for (; o < full; o += 4) rel = f32x4.add(rel, powerVec(s0, d0, c0, o, outputs, 1, cv, minusRho, false));
+  } else {
+    for (; o < full; o += 4) rel = f32x4.add(rel, powerVec(s0, d0, c0, o, outputs, n, cv, minusRho, false));
+  }
+  if (o < outP) rel = f32x4.add(rel, powerVec(s0, d0, c0, o, outputs, n, cv, minusRho, true));
   sumReliability += hsum(rel);
 }
 
 /** singlePowerRow for the four synapses at column o; returns their cost. */
-@inline function powerVec(rowOff: usize, o: i32, outputs: i32, n: i32, cv: v128, minusRho: v128, masked: bool): v128 {
-  const at = rowOff + (<usize>o << 2);
-  const sigma = v128.load(pG + at);
+@inline function powerVec(s0: usize, d0: usize, c0: usize, o: i32, outputs: i32, n: i32, cv: v128, minusRho: v128, masked: bool): v128 {
+  const b = <usize>o << 2;
+  const sigma = v128.load(s0 + b);
   const inv = f32x4.div(k(K_ONE), sigma);
   let p: v128;
   if (n == 1) p = f32x4.sqrt(inv);
@@ -246,13 +251,13 @@ export function updateLayer(rows: i32, outputs: i32, outP: i32, off: i32, writeG
   else p = vexp(f32x4.mul(minusRho, vlog(sigma)));
   let val = f32x4.mul(cv, p);
   // d/dφ of c·σ^-ρ = −ρ·c·σ^-ρ·(1/σ)·dσ/dφ
-  let grad = f32x4.mul(f32x4.mul(f32x4.mul(minusRho, val), inv), v128.load(pW + at));
+  let grad = f32x4.mul(f32x4.mul(f32x4.mul(minusRho, val), inv), v128.load(d0 + b));
   if (masked) {
     const mask = laneMask(o, outputs);
     val = v128.and(val, mask);
     grad = v128.and(grad, mask);
   }
-  v128.store(pC + at, grad);
+  v128.store(c0 + b, grad);
   return val;
 }
 

@@ -153,7 +153,8 @@ export function updateLayer(rows: i32, outputs: i32, outP: i32, off: i32, writeG
       // One mechanism, the usual case: a loop of its own with its constants hoisted.
       const rho = load<f32>(pPowers), c = load<f32>(pPowers, 4), n = load<i32>(pPowers, 8);
       softplusRow(rowOff, outP);
-      singlePowerRow(rowOff, outP, outputs, n, c, rho);
+      powerNoiseRow(rowOff, outP, outputs, colSum, n, c, rho);
+      return;
     } else {
       softplusRow(rowOff, outP);
       if (nPower > 1) multiPowerRow(rowOff, outP, outputs);
@@ -220,29 +221,39 @@ export function updateLayer(rows: i32, outputs: i32, outP: i32, off: i32, writeG
 }
 
 /**
- * One term c·σ^-ρ (σ from the g row, dσ/dφ from the w row): its values into the sum and
- * c = −ρ·c·σ^-ρ/σ·dσ/dφ into the c row. n = 2ρ for ρ = 1/2, 1 or 2, else 0 (exp/log); ρ = 1/2,
- * the most common, has a loop of its own.
+ * One power term c·σ^-ρ, the usual case (one mechanism), fused with the noise: its values into
+ * the sum, c = −ρ·c·σ^-ρ/σ·dσ/dφ, w = μ + σξ and a = ξ·dσ/dφ, from σ (g row), dσ/dφ (w row),
+ * μ and ξ (a row). n = 2ρ for ρ = 1/2, 1 or 2 (σ^-ρ from 1/σ and √(1/σ)), else 0 (exp/log);
+ * ρ = 1/2, the paper's default, has a loop of its own.
  */
-@inline function singlePowerRow(rowOff: usize, outP: i32, outputs: i32, n: i32, c: f32, rho: f32): void {
-  const s0 = pG + rowOff, d0 = pW + rowOff, c0 = pC + rowOff;
+@inline function powerNoiseRow(rowOff: usize, outP: i32, outputs: i32, colSum: usize, n: i32, c: f32, rho: f32): void {
+  const mu0 = pMu + rowOff, a0 = pA + rowOff, s0 = pG + rowOff, w0 = pW + rowOff, c0 = pC + rowOff;
   const full = outputs & ~3;
   const cv = f32x4.splat(c), minusRho = f32x4.splat(-rho);
   let rel = f32x4.splat(0);
-  let o = 0;
+  let mag = f32x4.splat(0);
   if (n == 1) {
-    for (; o < full; o += 4) rel = f32x4.add(rel, powerVec(s0, d0, c0, o, outputs, 1, cv, minusRho, false));
+    for (let o = 0; o < outP; o += 4) {
+      rel = f32x4.add(rel, powerNoiseVec(mu0, a0, s0, w0, c0, o, full, outputs, colSum, 1, cv, minusRho));
+      mag = f32x4.add(mag, f32x4.abs(v128.load(mu0 + (<usize>o << 2))));
+    }
   } else {
-    for (; o < full; o += 4) rel = f32x4.add(rel, powerVec(s0, d0, c0, o, outputs, n, cv, minusRho, false));
+    for (let o = 0; o < outP; o += 4) {
+      rel = f32x4.add(rel, powerNoiseVec(mu0, a0, s0, w0, c0, o, full, outputs, colSum, n, cv, minusRho));
+      mag = f32x4.add(mag, f32x4.abs(v128.load(mu0 + (<usize>o << 2))));
+    }
   }
-  if (o < outP) rel = f32x4.add(rel, powerVec(s0, d0, c0, o, outputs, n, cv, minusRho, true));
   sumReliability += hsum(rel);
+  sumMagnitude += hsum(mag);
 }
 
-/** singlePowerRow for the four synapses at column o; returns their cost. */
-@inline function powerVec(s0: usize, d0: usize, c0: usize, o: i32, outputs: i32, n: i32, cv: v128, minusRho: v128, masked: bool): v128 {
+/** powerNoiseRow for the four synapses at column o; returns their cost. */
+@inline function powerNoiseVec(mu0: usize, a0: usize, s0: usize, w0: usize, c0: usize, o: i32, full: i32, outputs: i32, colSum: usize, n: i32, cv: v128, minusRho: v128): v128 {
   const b = <usize>o << 2;
   const sigma = v128.load(s0 + b);
+  const dsdphi = v128.load(w0 + b);
+  const mu = v128.load(mu0 + b);
+  const xi = v128.load(a0 + b);
   const inv = f32x4.div(k(K_ONE), sigma);
   let p: v128;
   if (n == 1) p = f32x4.sqrt(inv);
@@ -251,13 +262,18 @@ export function updateLayer(rows: i32, outputs: i32, outP: i32, off: i32, writeG
   else p = vexp(f32x4.mul(minusRho, vlog(sigma)));
   let val = f32x4.mul(cv, p);
   // d/dφ of c·σ^-ρ = −ρ·c·σ^-ρ·(1/σ)·dσ/dφ
-  let grad = f32x4.mul(f32x4.mul(f32x4.mul(minusRho, val), inv), v128.load(d0 + b));
-  if (masked) {
+  let grad = f32x4.mul(f32x4.mul(f32x4.mul(minusRho, val), inv), dsdphi);
+  let a = f32x4.mul(xi, dsdphi);
+  let w = f32x4.add(mu, f32x4.mul(sigma, xi));
+  if (o >= full) {
+    // only a row's last vector can hold padding
     const mask = laneMask(o, outputs);
-    val = v128.and(val, mask);
-    grad = v128.and(grad, mask);
+    val = v128.and(val, mask); grad = v128.and(grad, mask); a = v128.and(a, mask); w = v128.and(w, mask);
   }
   v128.store(c0 + b, grad);
+  v128.store(a0 + b, a);
+  v128.store(w0 + b, w);
+  if (colSum != 0) v128.store(colSum + b, f32x4.add(v128.load(colSum + b), w));
   return val;
 }
 

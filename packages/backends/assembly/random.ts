@@ -1,5 +1,7 @@
 /**
- * A seeded Gaussian sampler: four xoshiro128** streams side by side in one v128, turned into
+ * A seeded Gaussian sampler: four xoshiro128+ streams side by side in one v128 (the "+" output,
+ * one add, is its authors' choice for floating point: only its lowest four bits are weak, and
+ * none of those is used), turned into
  * normals by Box-Muller with vectorised log/sqrt/sin/cos, eight normals per pair of draws.
  *
  * `fillNormal` keeps the generator state in locals while it runs: V8 keeps wasm globals in
@@ -30,16 +32,11 @@ export function seedNoise(ptr: usize): void {
   return v128.or(i32x4.shl(x, k), i32x4.shr_u(x, 32 - k));
 }
 
-/** xoshiro128**'s output for state word s1: rotl(s1·5, 7)·9, the products as shifts and adds. */
-@inline function scramble(x1: v128): v128 {
-  const r = rotl(i32x4.add(i32x4.shl(x1, 2), x1), 7);
-  return i32x4.add(i32x4.shl(r, 3), r);
-}
 
 // Box-Muller's constants as table rows (V8 rebuilds a v128 constant at each use in a loop but
 // loads a table row in one instruction). sin and cos on [-π/4, π/4]: odd/even polynomials
 // fitted for absolute error (2.5e-9 and 3.4e-8), highest first.
-const C_U24 = 0, C_MINUS2 = 1, C_U23 = 2, C_HALF = 3, C_PI_2 = 4, C_SIN = 5, C_COS = 8, C_ONE = 11, C_BIT0 = 12, C_BIT1 = 13, C_BIT2 = 14;
+const C_U24 = 0, C_MINUS2 = 1, C_U23 = 2, C_HALF = 3, C_PI_2 = 4, C_SIN = 5, C_COS = 8, C_ONE = 11, C_INT_ONE = 12, C_BIT7 = 13, C_SIGN = 14;
 const TABLE: usize = memory.data<f32>([
   5.9604644775390625e-8, 5.9604644775390625e-8, 5.9604644775390625e-8, 5.9604644775390625e-8, // 2^-24
   -2, -2, -2, -2,
@@ -54,17 +51,17 @@ const TABLE: usize = memory.data<f32>([
   -0.49999895691871643, -0.49999895691871643, -0.49999895691871643, -0.49999895691871643,
   1, 1, 1, 1,
 ]);
-const BITS: usize = memory.data<i32>([1, 1, 1, 1, 2, 2, 2, 2, 4, 4, 4, 4]);
+const BITS: usize = memory.data<i32>([1, 1, 1, 1, 128, 128, 128, 128, 0x80000000, 0x80000000, 0x80000000, 0x80000000]);
 @inline function c(i: i32): v128 {
-  return i < C_BIT0 ? v128.load(TABLE + (<usize>i << 4)) : v128.load(BITS + (<usize>(i - C_BIT0) << 4));
+  return i < C_INT_ONE ? v128.load(TABLE + (<usize>i << 4)) : v128.load(BITS + (<usize>(i - C_INT_ONE) << 4));
 }
 
 /** Eight standard normals from two 4-lane draws of 32 random bits, stored at dst and dst + 16. */
 @inline function boxMuller(r1: v128, r2: v128, dst: usize): void {
   // u1 in (0, 1] so log(u1) is finite.
-  const u1 = f32x4.mul(f32x4.convert_i32x4_s(i32x4.add(i32x4.shr_u(r1, 8), c(C_BIT0))), c(C_U24));
+  const u1 = f32x4.mul(f32x4.convert_i32x4_s(i32x4.add(i32x4.shr_u(r1, 8), c(C_INT_ONE))), c(C_U24));
   const radius = f32x4.sqrt(f32x4.mul(vlog(u1), c(C_MINUS2)));
-  // Angle uniform on [-π/4, π/4); three more random bits (swap, two signs) spread it over the circle.
+  // Angle a uniform on [-π/4, π/4) from r2's top 23 bits.
   const f = f32x4.sub(f32x4.mul(f32x4.convert_i32x4_s(i32x4.shr_u(r2, 9)), c(C_U23)), c(C_HALF));
   const a = f32x4.mul(f, c(C_PI_2));
   const a2 = f32x4.mul(a, a);
@@ -72,9 +69,13 @@ const BITS: usize = memory.data<i32>([1, 1, 1, 1, 2, 2, 2, 2, 4, 4, 4, 4]);
   const sinA = f32x4.add(a, f32x4.mul(f32x4.mul(a, a2), sp));
   const cp = f32x4.add(f32x4.mul(f32x4.add(f32x4.mul(c(C_COS), a2), c(C_COS + 1)), a2), c(C_COS + 2));
   const cosA = f32x4.add(c(C_ONE), f32x4.mul(a2, cp));
-  const swap = i32x4.eq(v128.and(r2, c(C_BIT0)), c(C_BIT0));
-  const x = v128.xor(v128.bitselect(sinA, cosA, swap), i32x4.shl(v128.and(r2, c(C_BIT1)), 30));
-  const y = v128.xor(v128.bitselect(cosA, sinA, swap), i32x4.shl(v128.and(r2, c(C_BIT2)), 29));
+  // Two of r1's spare bits (its top 24 made u1; xoshiro128+'s lowest four are weak) take the
+  // angle a to one of a, a + π, π/2 − a, 3π/2 − a: a swap of sin and cos (by xor: x = cos ^ d,
+  // y = sin ^ d) and one sign for both, which together cover the circle evenly.
+  const d = v128.and(v128.xor(sinA, cosA), i32x4.eq(v128.and(r1, c(C_BIT7)), c(C_BIT7)));
+  const sign = v128.and(i32x4.shl(r1, 26), c(C_SIGN));
+  const x = v128.xor(v128.xor(cosA, d), sign);
+  const y = v128.xor(v128.xor(sinA, d), sign);
   v128.store(dst, f32x4.mul(radius, x));
   v128.store(dst, f32x4.mul(radius, y), 16);
 }
@@ -88,8 +89,8 @@ export function fillNormal(dst: usize, n: i32): void {
   let x0 = s0, x1 = s1, x2 = s2, x3 = s3;
   const pairs = n & ~7;
   for (let k = 0; k < pairs; k += 4) {
-    // one xoshiro128** step on the local state
-    const r = scramble(x1);
+    // one xoshiro128+ step on the local state
+    const r = i32x4.add(x0, x3);
     const t = i32x4.shl(x1, 9);
     x2 = v128.xor(x2, x0); x3 = v128.xor(x3, x1); x1 = v128.xor(x1, x2); x0 = v128.xor(x0, x3); x2 = v128.xor(x2, t); x3 = rotl(x3, 11);
     v128.store(dst + (<usize>k << 2), r);
@@ -103,7 +104,7 @@ export function fillNormal(dst: usize, n: i32): void {
 }
 
 @inline function nextBits(): v128 {
-  const result = scramble(s1);
+  const result = i32x4.add(s0, s3);
   const t = i32x4.shl(s1, 9);
   s2 = v128.xor(s2, s0);
   s3 = v128.xor(s3, s1);

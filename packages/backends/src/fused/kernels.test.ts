@@ -72,6 +72,29 @@ describe("Gaussian sampler", () => {
     expect(d).toBeLessThan(1.63 / Math.sqrt(n));
   });
 
+  it("draws independent normals: Box-Muller partners, neighbouring streams and consecutive draws are uncorrelated", () => {
+    const { k, src, dst } = setup(n);
+    const seed = new Uint32Array(k.memory.buffer, dst, 16);
+    for (let i = 0; i < 16; i++) seed[i] = 0x85ebca6b * (i + 3);
+    k.seedNoise(dst);
+    k.fillNormal(src, n);
+    const z = Float64Array.from(new Float32Array(k.memory.buffer, src, n));
+    // lag 4: a pair's x and y (same radius, angle, bits); lag 1: the next lane's stream; lag 8: the next draw
+    for (const lag of [1, 4, 8]) {
+      let xy = 0, sq = 0, signs = 0;
+      const m = n - lag;
+      for (let i = 0; i < m; i++) {
+        xy += z[i] * z[i + lag];
+        sq += (z[i] * z[i] - 1) * (z[i + lag] * z[i + lag] - 1);
+        signs += Math.sign(z[i]) * Math.sign(z[i + lag]);
+      }
+      // standard errors: 1/√m for z·z' and sign·sign', 2/√m for (z²−1)(z'²−1)
+      expect(Math.abs(xy / m), `lag ${lag}: E[z z']`).toBeLessThan(4.5 / Math.sqrt(m));
+      expect(Math.abs(sq / m), `lag ${lag}: E[(z²−1)(z'²−1)]`).toBeLessThan(9 / Math.sqrt(m));
+      expect(Math.abs(signs / m), `lag ${lag}: E[sign z sign z']`).toBeLessThan(4.5 / Math.sqrt(m));
+    }
+  });
+
   it("is reproducible from its seed", () => {
     const draw = () => {
       const { k, src, dst } = setup(64);

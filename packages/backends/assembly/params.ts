@@ -12,7 +12,7 @@
  * In homogeneous mode the a buffer holds ξ itself and φ is handled by the caller (`gradXiSum`).
  * Padding lanes (columns ≥ outputs) are masked: w, a and c stay 0 there and add no cost.
  */
-import { allSmallPhi, hsum, k, K_MINUS_HALF, K_MINUS_QUARTER, K_ONE, K_SIGN_BIT, K_THIRD, K_ZERO, negAbs, vexp, vexpNonPositive, vlog, vlog1pSmall } from "./vmath";
+import { allSmallPhi, hsum, k, K_ONE, K_SIGN_BIT, K_ZERO, negAbs, sigmoidFromExp, smallSigmoid, smallSoftplus, softplusFromExp, vexp, vexpNonPositive, vlog } from "./vmath";
 import { fillNormal } from "./random";
 
 // Buffer addresses (bytes), set once per memory layout by the JS wrapper.
@@ -164,7 +164,7 @@ export function updateLayer(rows: i32, outputs: i32, outP: i32, off: i32, writeG
   noiseRow(rowOff, outP, outputs, colSum);
 }
 
-/** σ = softplus(φ) into the g row and dσ/dφ = sigmoid(φ) into the w row, from e^-|φ|; series when every σ is small. */
+/** σ = softplus(φ) into the g row and dσ/dφ = sigmoid(φ) into the w row; the small-σ series when every φ of a vector allows. */
 @inline function softplusRow(rowOff: usize, outP: i32): void {
   const phi0 = pPhi + rowOff, s0 = pG + rowOff, d0 = pW + rowOff;
   for (let o = 0; o < outP; o += 4) {
@@ -172,14 +172,12 @@ export function updateLayer(rows: i32, outputs: i32, outP: i32, off: i32, writeG
     const phi = v128.load(phi0 + b);
     const e = vexpNonPositive(negAbs(phi));
     if (allSmallPhi(phi)) {
-      // u = e^φ < 0.0067: softplus = u − u²/2 + u³/3 − u⁴/4, sigmoid = u − u² + u³ − u⁴ (to u⁵/5)
-      const u2 = f32x4.mul(e, e), u3 = f32x4.mul(u2, e), u4 = f32x4.mul(u2, u2);
-      v128.store(s0 + b, f32x4.add(f32x4.add(e, f32x4.mul(u2, k(K_MINUS_HALF))), f32x4.add(f32x4.mul(u3, k(K_THIRD)), f32x4.mul(u4, k(K_MINUS_QUARTER)))));
-      v128.store(d0 + b, f32x4.add(f32x4.sub(e, u2), f32x4.sub(u3, u4)));
+      const e2 = f32x4.mul(e, e), e3 = f32x4.mul(e2, e), e4 = f32x4.mul(e2, e2);
+      v128.store(s0 + b, smallSoftplus(e, e2, e3, e4));
+      v128.store(d0 + b, smallSigmoid(e, e2, e3, e4));
     } else {
-      const inv = f32x4.div(k(K_ONE), f32x4.add(k(K_ONE), e));
-      v128.store(s0 + b, f32x4.add(f32x4.pmax(phi, k(K_ZERO)), vlog1pSmall(e)));
-      v128.store(d0 + b, v128.bitselect(inv, f32x4.mul(e, inv), f32x4.ge(phi, k(K_ZERO))));
+      v128.store(s0 + b, softplusFromExp(phi, e));
+      v128.store(d0 + b, sigmoidFromExp(phi, e));
     }
   }
 }

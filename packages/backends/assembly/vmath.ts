@@ -9,61 +9,46 @@
  * for min/max (NaN rules), nearest and trunc_sat, which each expand to several instructions.
  */
 
-/** 1.5·2^23: adding it rounds a float to an integer held in the low mantissa bits. */
-const ROUND_MAGIC: f32 = 12582912.0;
-// ln 2 split in two so n·ln2 is subtracted exactly (Cody-Waite reduction).
-const LN2_HI: f32 = 0.693359375;
-const LN2_LO: f32 = -2.12194440e-4;
-const LOG2E: f32 = 1.44269504088896341;
-const LN2: f32 = 0.693147180559945;
-
-// Rows of the constant table.
+// Rows of the constant table (each a v128 of four equal lanes), in order.
 const K_EXP_LO = 0, K_EXP_HI = 1, K_LOG2E = 2, K_MAGIC127 = 3, K_LN2_HI = 4, K_LN2_LO = 5;
-const K_EXP_P0 = 6; // 4 exp coefficients: rows 6..9
-export const K_ONE = 12, K_ZERO = 14;
-const K_TWO = 13, K_HALF = 15, K_SQRT2 = 16, K_LN2 = 17;
-const K_ATANH = 18; // 9 coefficients of 2·atanh: rows 18..26
-const K_LOG = 27; // coefficients of log's series, rows 27..32 (vlog uses the last 4)
-export const K_SMALL_PHI = 33; // φ below this takes the series path of `smallPhi`
-const K_LOG1P = 34; // log1p(u)/u = 1 - u/2 + u²/3 - u³/4: rows 34..37
-export const K_MINUS_QUARTER = 34, K_THIRD = 35, K_MINUS_HALF = 36;
-export const K_SIGN_BIT = 45; // -0.0: only the sign bit set
-const K_LNRATIO = 38; // log(log1p(u)/u)/u = -1/2 + 5u/24 - u²/8: rows 38..40
-const K_SIG = 41; // u/(1+u)/u = 1 - u + u² - u³: rows 41..44
+const K_EXP_P = 6; // 4 rows: exp's polynomial
+export const K_ONE = 10;
+const K_TWO = 11;
+export const K_ZERO = 12;
+const K_LN2 = 13;
+const K_ATANH = 14; // 9 rows: 2·atanh's series
+const K_LOG = 23; // 4 rows: log's series
+const K_SMALL_PHI = 27; // φ below this takes the small-σ series
+export const K_MINUS_QUARTER = 28, K_THIRD = 29, K_MINUS_HALF = 30;
+export const K_SIGN_BIT = 31; // -0.0: only the sign bit set
 
 const TABLE: usize = memory.data<f32>([
-  -87.33654, -87.33654, -87.33654, -87.33654,
+  -87.33654, -87.33654, -87.33654, -87.33654, // exp's lower clamp: the smallest normal float's log
   88.7228, 88.7228, 88.7228, 88.7228,
   1.44269504088896341, 1.44269504088896341, 1.44269504088896341, 1.44269504088896341,
-  12583039.0, 12583039.0, 12583039.0, 12583039.0, // ROUND_MAGIC + 127
-  0.693359375, 0.693359375, 0.693359375, 0.693359375,
+  12583039.0, 12583039.0, 12583039.0, 12583039.0, // 1.5·2^23 + 127: adding it rounds to n + 127 in the low mantissa bits
+  0.693359375, 0.693359375, 0.693359375, 0.693359375, // ln 2 in two parts, so n·ln2 is subtracted exactly
   -2.12194440e-4, -2.12194440e-4, -2.12194440e-4, -2.12194440e-4,
   // e^r = 1 + r + r²·p(r) on |r| ≤ ln2/2, p of degree 3 fitted for relative error (1.1e-7), highest first
   0.008312860503792763, 0.008312860503792763, 0.008312860503792763, 0.008312860503792763,
   0.041889019310474396, 0.041889019310474396, 0.041889019310474396, 0.041889019310474396,
   0.16667111217975616, 0.16667111217975616, 0.16667111217975616, 0.16667111217975616,
   0.4999924302101135, 0.4999924302101135, 0.4999924302101135, 0.4999924302101135,
-  0, 0, 0, 0, // unused rows 10-11
-  0, 0, 0, 0,
   1, 1, 1, 1,
   2, 2, 2, 2,
   0, 0, 0, 0,
-  0.5, 0.5, 0.5, 0.5,
-  1.41421356, 1.41421356, 1.41421356, 1.41421356,
   0.693147180559945, 0.693147180559945, 0.693147180559945, 0.693147180559945,
-  // 2·atanh(s) = 2s(1 + s²/3 + s⁴/5 + …), coefficients 2/(2j+1), highest first
-  0.11764705882, 0.11764705882, 0.11764705882, 0.11764705882, // 2/17
-  0.13333333333, 0.13333333333, 0.13333333333, 0.13333333333, // 2/15
-  0.15384615385, 0.15384615385, 0.15384615385, 0.15384615385, // 2/13
-  0.18181818182, 0.18181818182, 0.18181818182, 0.18181818182, // 2/11
-  0.22222222222, 0.22222222222, 0.22222222222, 0.22222222222, // 2/9
-  0.28571428571, 0.28571428571, 0.28571428571, 0.28571428571, // 2/7
-  0.4, 0.4, 0.4, 0.4, // 2/5
-  0.66666666667, 0.66666666667, 0.66666666667, 0.66666666667, // 2/3
-  2, 2, 2, 2,
-  // log's series in s = (m−1)/(m+1): 2/11 … 2
+  // 2·atanh(s) = 2s(1 + s²/3 + s⁴/5 + …), coefficients 2/(2j+1) from 2/17, highest first
+  0.11764705882, 0.11764705882, 0.11764705882, 0.11764705882,
+  0.13333333333, 0.13333333333, 0.13333333333, 0.13333333333,
+  0.15384615385, 0.15384615385, 0.15384615385, 0.15384615385,
   0.18181818182, 0.18181818182, 0.18181818182, 0.18181818182,
   0.22222222222, 0.22222222222, 0.22222222222, 0.22222222222,
+  0.28571428571, 0.28571428571, 0.28571428571, 0.28571428571,
+  0.4, 0.4, 0.4, 0.4,
+  0.66666666667, 0.66666666667, 0.66666666667, 0.66666666667,
+  2, 2, 2, 2,
+  // log's series in s = (m−1)/(m+1) to s⁷: 2/7, 2/5, 2/3, 2
   0.28571428571, 0.28571428571, 0.28571428571, 0.28571428571,
   0.4, 0.4, 0.4, 0.4,
   0.66666666667, 0.66666666667, 0.66666666667, 0.66666666667,
@@ -72,14 +57,6 @@ const TABLE: usize = memory.data<f32>([
   -0.25, -0.25, -0.25, -0.25,
   0.33333333333, 0.33333333333, 0.33333333333, 0.33333333333,
   -0.5, -0.5, -0.5, -0.5,
-  1, 1, 1, 1,
-  -0.125, -0.125, -0.125, -0.125,
-  0.20833333333, 0.20833333333, 0.20833333333, 0.20833333333,
-  -0.5, -0.5, -0.5, -0.5,
-  -1, -1, -1, -1,
-  1, 1, 1, 1,
-  -1, -1, -1, -1,
-  1, 1, 1, 1,
   -0.0, -0.0, -0.0, -0.0,
 ]);
 
@@ -127,8 +104,7 @@ const INT_TABLE: usize = memory.data<i32>([
   const n = f32x4.sub(t, k(K_MAGIC127));
   let r = f32x4.sub(xc, f32x4.mul(n, k(K_LN2_HI)));
   r = f32x4.sub(r, f32x4.mul(n, k(K_LN2_LO)));
-  const p = horner4(r, K_EXP_P0);
-  const er = f32x4.add(f32x4.add(k(K_ONE), r), f32x4.mul(f32x4.mul(r, r), p));
+  const er = f32x4.add(f32x4.add(k(K_ONE), r), f32x4.mul(f32x4.mul(r, r), horner4(r, K_EXP_P)));
   // 2^n from its exponent bits; n = 128 gives +inf as it should.
   const out = f32x4.mul(er, i32x4.shl(t, 23));
   return v128.andnot(out, f32x4.lt(x, k(K_EXP_LO)));
@@ -144,13 +120,8 @@ const INT_TABLE: usize = memory.data<i32>([
   const n = f32x4.sub(t, k(K_MAGIC127));
   let r = f32x4.sub(xc, f32x4.mul(n, k(K_LN2_HI)));
   r = f32x4.sub(r, f32x4.mul(n, k(K_LN2_LO)));
-  const er = f32x4.add(f32x4.add(k(K_ONE), r), f32x4.mul(f32x4.mul(r, r), horner4(r, K_EXP_P0)));
+  const er = f32x4.add(f32x4.add(k(K_ONE), r), f32x4.mul(f32x4.mul(r, r), horner4(r, K_EXP_P)));
   return f32x4.mul(er, i32x4.shl(t, 23));
-}
-
-/** 2·atanh(s) = log((1+s)/(1-s)) for |s| ≤ 1/3 (odd series to s^17). */
-@inline function twoAtanh(s: v128): v128 {
-  return f32x4.mul(s, horner9(f32x4.mul(s, s), K_ATANH));
 }
 
 /** Natural log per lane for positive normal floats (0 gives about -88, not -inf). */
@@ -162,40 +133,8 @@ const INT_TABLE: usize = memory.data<i32>([
   const m = i32x4.add(v128.and(t, ki(I_MANTISSA)), ki(I_SQRT_HALF));
   const s = f32x4.div(f32x4.sub(m, k(K_ONE)), f32x4.add(m, k(K_ONE)));
   // |s| ≤ 0.172: the series to s⁷ leaves 2s⁹/9 < 3e-8
-  const p = horner4(f32x4.mul(s, s), K_LOG + 2);
+  const p = horner4(f32x4.mul(s, s), K_LOG);
   return f32x4.add(f32x4.mul(f32x4.convert_i32x4_s(e), k(K_LN2)), f32x4.mul(s, p));
-}
-
-/** log(1 + e) for e in [0, 1], without the rounding of forming 1 + e (needed for tiny σ). */
-@inline export function vlog1pSmall(e: v128): v128 {
-  return twoAtanh(f32x4.div(e, f32x4.add(e, k(K_TWO))));
-}
-
-/** True when every lane of φ is below {@link K_SMALL_PHI}, so the `small*` series apply. */
-@inline export function allSmallPhi(phi: v128): bool {
-  // (a lane mask's sign bits in one integer: shorter code than all_true)
-  return i32x4.bitmask(f32x4.lt(phi, k(K_SMALL_PHI))) == 15;
-}
-
-/*
- * For φ < -5, u = e^φ < 0.0067 and three short series replace log, log1p and a division
- * (σ ≤ 6.7e-3 is where training spends most of its time at the paper's settings). Truncation
- * errors are below u^4/5 ≈ 4e-10 relative for σ and sigmoid, and u^3/8 ≈ 4e-8 absolute for log σ.
- */
-
-/** softplus(φ) = log1p(u), u = e^φ. */
-@inline export function smallSoftplus(u: v128): v128 {
-  return f32x4.mul(u, horner4(u, K_LOG1P));
-}
-
-/** log softplus(φ) = φ + log(log1p(u)/u). */
-@inline export function smallLogSoftplus(phi: v128, u: v128): v128 {
-  return f32x4.add(phi, f32x4.mul(u, horner3(u, K_LNRATIO)));
-}
-
-/** sigmoid(φ) = u/(1+u). */
-@inline export function smallSigmoid(u: v128): v128 {
-  return f32x4.mul(u, horner4(u, K_SIG));
 }
 
 /** −|x|: the sign bit set (one instruction; neg(abs(x)) builds two masks first). */
@@ -203,17 +142,43 @@ const INT_TABLE: usize = memory.data<i32>([
   return v128.or(x, k(K_SIGN_BIT));
 }
 
-/** softplus(x) = max(x, 0) + log(1 + e^-|x|). */
-@inline export function vsoftplus(x: v128): v128 {
-  const e = vexp(negAbs(x));
-  return f32x4.add(f32x4.pmax(x, k(K_ZERO)), vlog1pSmall(e));
+/** log(1 + e) for e in [0, 1] as 2·atanh(e/(e + 2)), without the rounding of forming 1 + e (needed for tiny σ). */
+@inline function log1pUnit(e: v128): v128 {
+  const s = f32x4.div(e, f32x4.add(e, k(K_TWO)));
+  return f32x4.mul(s, horner9(f32x4.mul(s, s), K_ATANH));
 }
 
-/** The logistic sigmoid, from e^-|x| so neither tail loses relative precision. */
-@inline export function vsigmoid(x: v128): v128 {
-  const e = vexp(negAbs(x));
+/*
+ * σ = softplus(φ) = max(φ, 0) + log(1 + e^-|φ|) and dσ/dφ = sigmoid(φ), both from e = e^-|φ|
+ * (so neither tail loses relative precision). When every φ of a vector is below -5,
+ * u = e^φ < 0.0067 and series replace the log and the division (σ ≤ 6.7e-3 is where training at
+ * the paper's settings spends most of its time): softplus = u − u²/2 + u³/3 − u⁴/4 and
+ * sigmoid = u − u² + u³ − u⁴, truncated at u⁵/5 ≈ 3e-12·u.
+ */
+
+/** True when every lane of φ is below -5, so the small-σ series apply. */
+@inline export function allSmallPhi(phi: v128): bool {
+  // (a lane mask's sign bits in one integer: shorter code than all_true)
+  return i32x4.bitmask(f32x4.lt(phi, k(K_SMALL_PHI))) == 15;
+}
+
+@inline export function softplusFromExp(phi: v128, e: v128): v128 {
+  return f32x4.add(f32x4.pmax(phi, k(K_ZERO)), log1pUnit(e));
+}
+
+@inline export function sigmoidFromExp(phi: v128, e: v128): v128 {
   const r = f32x4.div(k(K_ONE), f32x4.add(k(K_ONE), e));
-  return v128.bitselect(r, f32x4.mul(e, r), f32x4.ge(x, k(K_ZERO)));
+  return v128.bitselect(r, f32x4.mul(e, r), f32x4.ge(phi, k(K_ZERO)));
+}
+
+/** The small-σ series of softplus, given u = e^φ and its powers u², u³, u⁴. */
+@inline export function smallSoftplus(u: v128, u2: v128, u3: v128, u4: v128): v128 {
+  return f32x4.add(f32x4.add(u, f32x4.mul(u2, k(K_MINUS_HALF))), f32x4.add(f32x4.mul(u3, k(K_THIRD)), f32x4.mul(u4, k(K_MINUS_QUARTER))));
+}
+
+/** The small-σ series of sigmoid, given u = e^φ and its powers u², u³, u⁴. */
+@inline export function smallSigmoid(u: v128, u2: v128, u3: v128, u4: v128): v128 {
+  return f32x4.add(f32x4.sub(u, u2), f32x4.sub(u3, u4));
 }
 
 /** Sum of the four lanes, in f64. */
@@ -223,19 +188,21 @@ const INT_TABLE: usize = memory.data<i32>([
 
 /**
  * Applies one of the functions above to `n` floats (n a multiple of 4); for tests. 0 exp, 1 log,
- * 2 softplus, 3 sigmoid; the small-φ series (valid for φ < -5): 4 softplus, 5 sigmoid, 6 log softplus.
+ * 2 softplus, 3 sigmoid (the general path from e^-|x|); 4 softplus, 5 sigmoid by the small-σ
+ * series (valid for x < -5).
  */
 export function mapBuffer(fn: i32, src: usize, dst: usize, n: i32): void {
-  for (let k = 0; k < n; k += 4) {
-    const x = v128.load(src + (<usize>k << 2));
+  for (let i = 0; i < n; i += 4) {
+    const x = v128.load(src + (<usize>i << 2));
+    const e = vexpNonPositive(negAbs(x));
+    const e2 = f32x4.mul(e, e), e3 = f32x4.mul(e2, e), e4 = f32x4.mul(e2, e2);
     let y: v128;
     if (fn == 0) y = vexp(x);
     else if (fn == 1) y = vlog(x);
-    else if (fn == 2) y = vsoftplus(x);
-    else if (fn == 3) y = vsigmoid(x);
-    else if (fn == 4) y = smallSoftplus(vexp(x));
-    else if (fn == 5) y = smallSigmoid(vexp(x));
-    else y = smallLogSoftplus(x, vexp(x));
-    v128.store(dst + (<usize>k << 2), y);
+    else if (fn == 2) y = softplusFromExp(x, e);
+    else if (fn == 3) y = sigmoidFromExp(x, e);
+    else if (fn == 4) y = smallSoftplus(e, e2, e3, e4);
+    else y = smallSigmoid(e, e2, e3, e4);
+    v128.store(dst + (<usize>i << 2), y);
   }
 }

@@ -92,7 +92,6 @@ function transpose(rows: i32, inputs: i32, rowPtr: usize, colIdx: usize, rowVals
 /**
  * h[b, :] = bias + shift·colSum + Σ_i x[b, i]·W[i, :] over example b's gathered entries (CSR),
  * then ReLU when `relu`. `colSum` may be 0 (no affine shift). W is `inputs × outP`, h is `rows × outP`.
- * Each example's outputs are summed in registers, 8 vectors (32 outputs) at a time.
  */
 export function forwardLayer(
   rowPtr: usize, colIdx: usize, rowVals: usize, rows: i32,
@@ -101,53 +100,17 @@ export function forwardLayer(
   const rowBytes = <usize>outP << 2;
   const sh = f32x4.splat(colSum != 0 ? shift : 0);
   const cs = colSum != 0 ? colSum : bias; // read, times 0, when there is no shift
-  const zero = f32x4.splat(0);
   for (let b = 0; b < rows; b++) {
     const start = load<i32>(rowPtr + (<usize>b << 2));
     const end = load<i32>(rowPtr + ((<usize>b + 1) << 2));
-    const hr = h + <usize>b * rowBytes;
-    let o: usize = 0;
-    for (; o + 128 <= rowBytes; o += 128) {
-      let a0 = f32x4.add(v128.load(bias + o), f32x4.mul(sh, v128.load(cs + o)));
-      let a1 = f32x4.add(v128.load(bias + o, 16), f32x4.mul(sh, v128.load(cs + o, 16)));
-      let a2 = f32x4.add(v128.load(bias + o, 32), f32x4.mul(sh, v128.load(cs + o, 32)));
-      let a3 = f32x4.add(v128.load(bias + o, 48), f32x4.mul(sh, v128.load(cs + o, 48)));
-      let a4 = f32x4.add(v128.load(bias + o, 64), f32x4.mul(sh, v128.load(cs + o, 64)));
-      let a5 = f32x4.add(v128.load(bias + o, 80), f32x4.mul(sh, v128.load(cs + o, 80)));
-      let a6 = f32x4.add(v128.load(bias + o, 96), f32x4.mul(sh, v128.load(cs + o, 96)));
-      let a7 = f32x4.add(v128.load(bias + o, 112), f32x4.mul(sh, v128.load(cs + o, 112)));
-      for (let e = start; e < end; e++) {
-        const x = v128.load32_splat(rowVals + (<usize>e << 2));
-        const wr = w + <usize>load<i32>(colIdx + (<usize>e << 2)) * rowBytes + o;
-        a0 = f32x4.add(a0, f32x4.mul(x, v128.load(wr)));
-        a1 = f32x4.add(a1, f32x4.mul(x, v128.load(wr, 16)));
-        a2 = f32x4.add(a2, f32x4.mul(x, v128.load(wr, 32)));
-        a3 = f32x4.add(a3, f32x4.mul(x, v128.load(wr, 48)));
-        a4 = f32x4.add(a4, f32x4.mul(x, v128.load(wr, 64)));
-        a5 = f32x4.add(a5, f32x4.mul(x, v128.load(wr, 80)));
-        a6 = f32x4.add(a6, f32x4.mul(x, v128.load(wr, 96)));
-        a7 = f32x4.add(a7, f32x4.mul(x, v128.load(wr, 112)));
-      }
-      if (relu) {
-        a0 = f32x4.max(a0, zero); a1 = f32x4.max(a1, zero); a2 = f32x4.max(a2, zero); a3 = f32x4.max(a3, zero);
-        a4 = f32x4.max(a4, zero); a5 = f32x4.max(a5, zero); a6 = f32x4.max(a6, zero); a7 = f32x4.max(a7, zero);
-      }
-      v128.store(hr + o, a0); v128.store(hr + o, a1, 16); v128.store(hr + o, a2, 32); v128.store(hr + o, a3, 48);
-      v128.store(hr + o, a4, 64); v128.store(hr + o, a5, 80); v128.store(hr + o, a6, 96); v128.store(hr + o, a7, 112);
-    }
-    for (; o < rowBytes; o += 16) {
-      let a = f32x4.add(v128.load(bias + o), f32x4.mul(sh, v128.load(cs + o)));
-      for (let e = start; e < end; e++)
-        a = f32x4.add(a, f32x4.mul(v128.load32_splat(rowVals + (<usize>e << 2)), v128.load(w + <usize>load<i32>(colIdx + (<usize>e << 2)) * rowBytes + o)));
-      v128.store(hr + o, relu ? f32x4.max(a, zero) : a);
-    }
+    sparseRowSum(h + <usize>b * rowBytes, rowBytes, true, bias, sh, cs, start, end, colIdx, rowVals, w, relu);
   }
 }
 
 /**
  * dW[i, :] = shift·Σ_b δ[b, :] + Σ_b x[b, i]·δ[b, :] (the first term only when `withShift`),
- * db = Σ_b δ[b, :]. Writes every row of gW (no zeroing pass needed); each row is summed in
- * registers over input i's gathered entries (CSC), 8 vectors at a time.
+ * db = Σ_b δ[b, :]. Writes every row of gW (no zeroing pass needed); each row is summed over
+ * input i's gathered entries (CSC).
  */
 export function backwardWeights(
   colPtr: usize, rowIdx: usize, vals: usize, inputs: i32, rows: i32,
@@ -163,38 +126,62 @@ export function backwardWeights(
   for (let i = 0; i < inputs; i++) {
     const start = load<i32>(colPtr + (<usize>i << 2));
     const end = load<i32>(colPtr + ((<usize>i + 1) << 2));
-    const gr = gW + <usize>i * rowBytes;
-    let o: usize = 0;
-    for (; o + 128 <= rowBytes; o += 128) {
-      let a0 = f32x4.mul(sh, v128.load(gBias + o));
-      let a1 = f32x4.mul(sh, v128.load(gBias + o, 16));
-      let a2 = f32x4.mul(sh, v128.load(gBias + o, 32));
-      let a3 = f32x4.mul(sh, v128.load(gBias + o, 48));
-      let a4 = f32x4.mul(sh, v128.load(gBias + o, 64));
-      let a5 = f32x4.mul(sh, v128.load(gBias + o, 80));
-      let a6 = f32x4.mul(sh, v128.load(gBias + o, 96));
-      let a7 = f32x4.mul(sh, v128.load(gBias + o, 112));
-      for (let e = start; e < end; e++) {
-        const x = v128.load32_splat(vals + (<usize>e << 2));
-        const dr = delta + <usize>load<i32>(rowIdx + (<usize>e << 2)) * rowBytes + o;
-        a0 = f32x4.add(a0, f32x4.mul(x, v128.load(dr)));
-        a1 = f32x4.add(a1, f32x4.mul(x, v128.load(dr, 16)));
-        a2 = f32x4.add(a2, f32x4.mul(x, v128.load(dr, 32)));
-        a3 = f32x4.add(a3, f32x4.mul(x, v128.load(dr, 48)));
-        a4 = f32x4.add(a4, f32x4.mul(x, v128.load(dr, 64)));
-        a5 = f32x4.add(a5, f32x4.mul(x, v128.load(dr, 80)));
-        a6 = f32x4.add(a6, f32x4.mul(x, v128.load(dr, 96)));
-        a7 = f32x4.add(a7, f32x4.mul(x, v128.load(dr, 112)));
-      }
-      v128.store(gr + o, a0); v128.store(gr + o, a1, 16); v128.store(gr + o, a2, 32); v128.store(gr + o, a3, 48);
-      v128.store(gr + o, a4, 64); v128.store(gr + o, a5, 80); v128.store(gr + o, a6, 96); v128.store(gr + o, a7, 112);
+    sparseRowSum(gW + <usize>i * rowBytes, rowBytes, false, 0, sh, gBias, start, end, rowIdx, vals, delta, false);
+  }
+}
+
+/**
+ * out = base + sh·scaled + Σ_e vals[e]·matrix[idx[e], :] over the entries [start, end) of a
+ * gathered list (base only when `withBase`), then ReLU when `relu`: one row of a forward pass
+ * (CSR over W's rows) or of dW (CSC over δ's rows). Summed in registers, 8 vectors (32 outputs)
+ * at a time, so each entry costs a load, a multiply and an add per vector.
+ */
+@inline function sparseRowSum(
+  out: usize, rowBytes: usize, withBase: bool, base: usize, sh: v128, scaled: usize,
+  start: i32, end: i32, idx: usize, vals: usize, matrix: usize, relu: bool,
+): void {
+  const zero = f32x4.splat(0);
+  let o: usize = 0;
+  for (; o + 128 <= rowBytes; o += 128) {
+    let a0 = f32x4.mul(sh, v128.load(scaled + o));
+    let a1 = f32x4.mul(sh, v128.load(scaled + o, 16));
+    let a2 = f32x4.mul(sh, v128.load(scaled + o, 32));
+    let a3 = f32x4.mul(sh, v128.load(scaled + o, 48));
+    let a4 = f32x4.mul(sh, v128.load(scaled + o, 64));
+    let a5 = f32x4.mul(sh, v128.load(scaled + o, 80));
+    let a6 = f32x4.mul(sh, v128.load(scaled + o, 96));
+    let a7 = f32x4.mul(sh, v128.load(scaled + o, 112));
+    if (withBase) {
+      a0 = f32x4.add(a0, v128.load(base + o)); a1 = f32x4.add(a1, v128.load(base + o, 16));
+      a2 = f32x4.add(a2, v128.load(base + o, 32)); a3 = f32x4.add(a3, v128.load(base + o, 48));
+      a4 = f32x4.add(a4, v128.load(base + o, 64)); a5 = f32x4.add(a5, v128.load(base + o, 80));
+      a6 = f32x4.add(a6, v128.load(base + o, 96)); a7 = f32x4.add(a7, v128.load(base + o, 112));
     }
-    for (; o < rowBytes; o += 16) {
-      let a = f32x4.mul(sh, v128.load(gBias + o));
-      for (let e = start; e < end; e++)
-        a = f32x4.add(a, f32x4.mul(v128.load32_splat(vals + (<usize>e << 2)), v128.load(delta + <usize>load<i32>(rowIdx + (<usize>e << 2)) * rowBytes + o)));
-      v128.store(gr + o, a);
+    for (let e = start; e < end; e++) {
+      const x = v128.load32_splat(vals + (<usize>e << 2));
+      const mr = matrix + <usize>load<i32>(idx + (<usize>e << 2)) * rowBytes + o;
+      a0 = f32x4.add(a0, f32x4.mul(x, v128.load(mr)));
+      a1 = f32x4.add(a1, f32x4.mul(x, v128.load(mr, 16)));
+      a2 = f32x4.add(a2, f32x4.mul(x, v128.load(mr, 32)));
+      a3 = f32x4.add(a3, f32x4.mul(x, v128.load(mr, 48)));
+      a4 = f32x4.add(a4, f32x4.mul(x, v128.load(mr, 64)));
+      a5 = f32x4.add(a5, f32x4.mul(x, v128.load(mr, 80)));
+      a6 = f32x4.add(a6, f32x4.mul(x, v128.load(mr, 96)));
+      a7 = f32x4.add(a7, f32x4.mul(x, v128.load(mr, 112)));
     }
+    if (relu) {
+      a0 = f32x4.max(a0, zero); a1 = f32x4.max(a1, zero); a2 = f32x4.max(a2, zero); a3 = f32x4.max(a3, zero);
+      a4 = f32x4.max(a4, zero); a5 = f32x4.max(a5, zero); a6 = f32x4.max(a6, zero); a7 = f32x4.max(a7, zero);
+    }
+    v128.store(out + o, a0); v128.store(out + o, a1, 16); v128.store(out + o, a2, 32); v128.store(out + o, a3, 48);
+    v128.store(out + o, a4, 64); v128.store(out + o, a5, 80); v128.store(out + o, a6, 96); v128.store(out + o, a7, 112);
+  }
+  for (; o < rowBytes; o += 16) {
+    let a = f32x4.mul(sh, v128.load(scaled + o));
+    if (withBase) a = f32x4.add(a, v128.load(base + o));
+    for (let e = start; e < end; e++)
+      a = f32x4.add(a, f32x4.mul(v128.load32_splat(vals + (<usize>e << 2)), v128.load(matrix + <usize>load<i32>(idx + (<usize>e << 2)) * rowBytes + o)));
+    v128.store(out + o, relu ? f32x4.max(a, zero) : a);
   }
 }
 

@@ -12,7 +12,7 @@
  * In homogeneous mode the a buffer holds ξ itself and φ is handled by the caller (`gradXiSum`).
  * Padding lanes (columns ≥ outputs) are masked: w, a and c stay 0 there and add no cost.
  */
-import { allSmallPhi, hsum, k, K_ONE, K_SIGN_BIT, K_ZERO, negAbs, sigmoidFromExp, smallSigmoid, smallSoftplus, softplusFromExp, vexp, vexpNonPositive, vlog } from "./vmath";
+import { allMediumPhi, allSmallPhi, hsum, k, K_ONE, K_SIGN_BIT, K_ZERO, negAbs, mediumSigmoid, mediumSoftplus, sigmoidFromExp, smallSigmoid, smallSoftplus, softplusFromExp, vexp, vexpNonPositive, vlog } from "./vmath";
 import { fillNormal } from "./random";
 
 // Buffer addresses (bytes), set once per memory layout by the JS wrapper.
@@ -175,6 +175,10 @@ export function updateLayer(rows: i32, outputs: i32, outP: i32, off: i32, writeG
       const e2 = f32x4.mul(e, e), e3 = f32x4.mul(e2, e), e4 = f32x4.mul(e2, e2);
       v128.store(s0 + b, smallSoftplus(e, e2, e3, e4));
       v128.store(d0 + b, smallSigmoid(e, e2, e3, e4));
+    } else if (allMediumPhi(phi)) {
+      const e2 = f32x4.mul(e, e), e3 = f32x4.mul(e2, e), e4 = f32x4.mul(e2, e2), e5 = f32x4.mul(e4, e), e6 = f32x4.mul(e3, e3);
+      v128.store(s0 + b, mediumSoftplus(e, e2, e3, e4, e5, e6));
+      v128.store(d0 + b, mediumSigmoid(e, e2, e3, e4, e5, e6));
     } else {
       v128.store(s0 + b, softplusFromExp(phi, e));
       v128.store(d0 + b, sigmoidFromExp(phi, e));

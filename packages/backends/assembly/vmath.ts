@@ -21,6 +21,7 @@ const K_LOG = 23; // 4 rows: log's series
 const K_SMALL_PHI = 27; // φ below this takes the small-σ series
 export const K_MINUS_QUARTER = 28, K_THIRD = 29, K_MINUS_HALF = 30;
 export const K_SIGN_BIT = 31; // -0.0: only the sign bit set
+const K_FIFTH = 32, K_MINUS_SIXTH = 33, K_MEDIUM_PHI = 34;
 
 const TABLE: usize = memory.data<f32>([
   -87.33654, -87.33654, -87.33654, -87.33654, // exp's lower clamp: the smallest normal float's log
@@ -58,6 +59,9 @@ const TABLE: usize = memory.data<f32>([
   0.33333333333, 0.33333333333, 0.33333333333, 0.33333333333,
   -0.5, -0.5, -0.5, -0.5,
   -0.0, -0.0, -0.0, -0.0,
+  0.2, 0.2, 0.2, 0.2,
+  -0.16666666667, -0.16666666667, -0.16666666667, -0.16666666667,
+  -3, -3, -3, -3,
 ]);
 
 // Integer constants, in a table of their own for the same reason.
@@ -153,7 +157,8 @@ const INT_TABLE: usize = memory.data<i32>([
  * (so neither tail loses relative precision). When every φ of a vector is below -5,
  * u = e^φ < 0.0067 and series replace the log and the division (σ ≤ 6.7e-3 is where training at
  * the paper's settings spends most of its time): softplus = u − u²/2 + u³/3 − u⁴/4 and
- * sigmoid = u − u² + u³ − u⁴, truncated at u⁵/5 ≈ 3e-12·u.
+ * sigmoid = u − u² + u³ − u⁴, truncated at u⁵/5 ≈ 3e-12·u. Below -3 (u < 0.05, σ up to the
+ * values of moderate costs) the same series to u⁶ leave less than u⁶ ≈ 2e-8 relative.
  */
 
 /** True when every lane of φ is below -5, so the small-σ series apply. */
@@ -171,14 +176,29 @@ const INT_TABLE: usize = memory.data<i32>([
   return v128.bitselect(r, f32x4.mul(e, r), f32x4.ge(phi, k(K_ZERO)));
 }
 
-/** The small-σ series of softplus, given u = e^φ and its powers u², u³, u⁴. */
+/** The small-σ series of softplus to u⁴, given u = e^φ and its powers (φ < -5). */
 @inline export function smallSoftplus(u: v128, u2: v128, u3: v128, u4: v128): v128 {
   return f32x4.add(f32x4.add(u, f32x4.mul(u2, k(K_MINUS_HALF))), f32x4.add(f32x4.mul(u3, k(K_THIRD)), f32x4.mul(u4, k(K_MINUS_QUARTER))));
 }
 
-/** The small-σ series of sigmoid, given u = e^φ and its powers u², u³, u⁴. */
+/** The small-σ series of sigmoid to u⁴, given u = e^φ and its powers (φ < -5). */
 @inline export function smallSigmoid(u: v128, u2: v128, u3: v128, u4: v128): v128 {
   return f32x4.add(f32x4.sub(u, u2), f32x4.sub(u3, u4));
+}
+
+/** True when every lane of φ is below -3, so the medium-σ series apply. */
+@inline export function allMediumPhi(phi: v128): bool {
+  return i32x4.bitmask(f32x4.lt(phi, k(K_MEDIUM_PHI))) == 15;
+}
+
+/** The medium-σ series of softplus to u⁶ (φ < -3, u < 0.05; truncated at u⁷/7), given u and its powers. */
+@inline export function mediumSoftplus(u: v128, u2: v128, u3: v128, u4: v128, u5: v128, u6: v128): v128 {
+  return f32x4.add(smallSoftplus(u, u2, u3, u4), f32x4.add(f32x4.mul(u5, k(K_FIFTH)), f32x4.mul(u6, k(K_MINUS_SIXTH))));
+}
+
+/** The medium-σ series of sigmoid to u⁶ (φ < -3), given u and its powers. */
+@inline export function mediumSigmoid(u: v128, u2: v128, u3: v128, u4: v128, u5: v128, u6: v128): v128 {
+  return f32x4.add(smallSigmoid(u, u2, u3, u4), f32x4.sub(u5, u6));
 }
 
 /** Sum of the four lanes, in f64. */
@@ -189,20 +209,22 @@ const INT_TABLE: usize = memory.data<i32>([
 /**
  * Applies one of the functions above to `n` floats (n a multiple of 4); for tests. 0 exp, 1 log,
  * 2 softplus, 3 sigmoid (the general path from e^-|x|); 4 softplus, 5 sigmoid by the small-σ
- * series (valid for x < -5).
+ * series (valid for x < -5); 6 softplus, 7 sigmoid by the medium-σ series (x < -3).
  */
 export function mapBuffer(fn: i32, src: usize, dst: usize, n: i32): void {
   for (let i = 0; i < n; i += 4) {
     const x = v128.load(src + (<usize>i << 2));
     const e = vexpNonPositive(negAbs(x));
-    const e2 = f32x4.mul(e, e), e3 = f32x4.mul(e2, e), e4 = f32x4.mul(e2, e2);
+    const e2 = f32x4.mul(e, e), e3 = f32x4.mul(e2, e), e4 = f32x4.mul(e2, e2), e5 = f32x4.mul(e4, e), e6 = f32x4.mul(e3, e3);
     let y: v128;
     if (fn == 0) y = vexp(x);
     else if (fn == 1) y = vlog(x);
     else if (fn == 2) y = softplusFromExp(x, e);
     else if (fn == 3) y = sigmoidFromExp(x, e);
     else if (fn == 4) y = smallSoftplus(e, e2, e3, e4);
-    else y = smallSigmoid(e, e2, e3, e4);
+    else if (fn == 5) y = smallSigmoid(e, e2, e3, e4);
+    else if (fn == 6) y = mediumSoftplus(e, e2, e3, e4, e5, e6);
+    else y = mediumSigmoid(e, e2, e3, e4, e5, e6);
     v128.store(dst + (<usize>i << 2), y);
   }
 }

@@ -105,11 +105,13 @@ function expectClose(actual: Float32Array, expected: Float64Array, what: string)
 }
 
 const N = 500;
-// φ ranges: moderate σ (the general path), small σ (every φ < -5: the kernels' series path, where
-// training at the paper's settings spends its time) and a mix of both within vectors.
+// φ ranges: moderate σ (the general path), small σ (every φ < -5: the kernels' short series, where
+// training at the paper's settings spends its time), medium σ (every φ < -3: a longer series) and
+// a mix of all within vectors.
 const MODERATE = [-3, -1] as const;
 const SMALL = [-9, -5.5] as const;
 const MIXED = [-8, -2] as const;
+const MEDIUM = [-4.9, -3.1] as const; // every φ in (-5, -3): the medium series
 const cases = [
   ["heterogeneous", "categorical", "relu", MODERATE, NARROW],
   ["heterogeneous", "gaussian", "relu", MODERATE, NARROW],
@@ -120,6 +122,7 @@ const cases = [
   ["heterogeneous", "gaussian", "relu", MIXED, NARROW],
   ["homogeneous", "categorical", "relu", SMALL, NARROW],
   ["heterogeneous", "categorical", "relu", MIXED, WIDE],
+  ["heterogeneous", "gaussian", "relu", MEDIUM, WIDE],
   ["heterogeneous", "gaussian", "identity", MODERATE, WIDE],
 ] as const;
 

@@ -20,9 +20,11 @@ describe("vector math", () => {
     ["log", 1, Math.log, -30, 30], // x = 10^u for u in [lo, hi]
     ["softplus", 2, (x) => (x > 30 ? x : Math.log1p(Math.exp(x))), -80, 80],
     ["sigmoid", 3, (x) => 1 / (1 + Math.exp(-x)), -80, 80],
-    // The series the parameter passes use when every φ of a vector is below -5.
+    // The series the parameter passes use when every φ of a vector is below -5, or below -3.
     ["softplus (small-σ series)", 4, (x) => Math.log1p(Math.exp(x)), -80, -5],
     ["sigmoid (small-σ series)", 5, (x) => 1 / (1 + Math.exp(-x)), -80, -5],
+    ["softplus (medium-σ series)", 6, (x) => Math.log1p(Math.exp(x)), -80, -3],
+    ["sigmoid (medium-σ series)", 7, (x) => 1 / (1 + Math.exp(-x)), -80, -3],
   ];
   for (const [name, fn, ref, lo, hi] of cases) {
     it(`${name} is accurate to ~1e-6 relative over a wide range`, () => {

@@ -39,10 +39,13 @@ export function gatherPixels(pix: usize, rows: i32, inputs: i32, scale: f32, row
 }
 
 /**
- * Gathers float inputs (`rows × inputs`, row stride `stride`) as {@link gatherPixels} does; zeros
- * are skipped only when `skipZeros` (exact for ReLU layers, whose zero outputs pass no gradient back).
+ * Gathers float inputs (`rows × inputs`, row stride `stride`) as {@link gatherPixels} does,
+ * relative to a background value: the entries stored are x − base, and when `skip` those equal
+ * to base are left out (base 0 is exact for ReLU layers, whose zero outputs pass no gradient
+ * back; for normalised images base is the blank pixels' value, and the forward pass adds
+ * base·(column sums of W)).
  */
-export function gatherFloats(x: usize, rows: i32, inputs: i32, stride: i32, skipZeros: bool, rowPtr: usize, colIdx: usize, rowVals: usize, colPtr: usize, rowIdx: usize, vals: usize): i32 {
+export function gatherFloats(x: usize, rows: i32, inputs: i32, stride: i32, skip: bool, base: f32, rowPtr: usize, colIdx: usize, rowVals: usize, colPtr: usize, rowIdx: usize, vals: usize): i32 {
   let pos = 0;
   for (let b = 0; b < rows; b++) {
     store<i32>(rowPtr + (<usize>b << 2), pos);
@@ -50,13 +53,33 @@ export function gatherFloats(x: usize, rows: i32, inputs: i32, stride: i32, skip
     for (let i = 0; i < inputs; i++) {
       const v = load<f32>(row + (<usize>i << 2));
       store<i32>(colIdx + (<usize>pos << 2), i);
-      store<f32>(rowVals + (<usize>pos << 2), v);
-      pos += i32(!skipZeros || v != 0);
+      store<f32>(rowVals + (<usize>pos << 2), v - base);
+      pos += i32(!skip || v != base);
     }
   }
   store<i32>(rowPtr + (<usize>rows << 2), pos);
   transpose(rows, inputs, rowPtr, colIdx, rowVals, colPtr, rowIdx, vals);
   return pos;
+}
+
+/** The smallest of n floats (n ≥ 1): the background of normalised image inputs. */
+export function minOf(x: usize, n: i32): f32 {
+  let m = f32x4.splat(Infinity);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) m = f32x4.pmin(v128.load(x + (<usize>i << 2)), m);
+  let out = min(min(f32x4.extract_lane(m, 0), f32x4.extract_lane(m, 1)), min(f32x4.extract_lane(m, 2), f32x4.extract_lane(m, 3)));
+  for (; i < n; i++) out = min(out, load<f32>(x + (<usize>i << 2)));
+  return out;
+}
+
+/** out[o] = Σ over `rows` rows of w[r, o] (row width outP floats). */
+export function columnSums(w: usize, rows: i32, outP: i32, out: usize): void {
+  const rowBytes = <usize>outP << 2;
+  memory.fill(out, 0, rowBytes);
+  for (let r = 0; r < rows; r++) {
+    const wr = w + <usize>r * rowBytes;
+    for (let o: usize = 0; o < rowBytes; o += 16) v128.store(out + o, f32x4.add(v128.load(out + o), v128.load(wr + o)));
+  }
 }
 
 /** Fills the CSC lists from the CSR ones (entries of each input in example order). */

@@ -5,7 +5,7 @@
  */
 export { mapBuffer } from "./vmath";
 export { seedNoise, fillNormal } from "./random";
-export { gatherPixels, gatherFloats, forwardLayer, backwardWeights, backwardInputs, categoricalLoss, gaussianLoss } from "./dense";
+export { gatherPixels, gatherFloats, minOf, columnSums, forwardLayer, backwardWeights, backwardInputs, categoricalLoss, gaussianLoss } from "./dense";
 export { setBuffers, setObjective, setSharedSigma, setAdam, resetSums, reliabilitySum, magnitudeSum, gradXiSum, sampleLayer, updateLayer } from "./params";
 
 /** First free byte after the module's static data. */

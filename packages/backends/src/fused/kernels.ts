@@ -27,7 +27,9 @@ export interface Kernels {
   seedNoise(ptr: number): void;
   fillNormal(dst: number, n: number): void;
   gatherPixels(pix: number, rows: number, inputs: number, scale: number, rowPtr: number, colIdx: number, rowVals: number, colPtr: number, rowIdx: number, vals: number): number;
-  gatherFloats(x: number, rows: number, inputs: number, stride: number, skipZeros: boolean, rowPtr: number, colIdx: number, rowVals: number, colPtr: number, rowIdx: number, vals: number): number;
+  gatherFloats(x: number, rows: number, inputs: number, stride: number, skip: boolean, base: number, rowPtr: number, colIdx: number, rowVals: number, colPtr: number, rowIdx: number, vals: number): number;
+  minOf(x: number, n: number): number;
+  columnSums(w: number, rows: number, outP: number, out: number): void;
   forwardLayer(rowPtr: number, colIdx: number, rowVals: number, rows: number, w: number, bias: number, outP: number, colSum: number, shift: number, h: number, relu: boolean): void;
   backwardWeights(colPtr: number, rowIdx: number, vals: number, inputs: number, rows: number, delta: number, outP: number, shift: number, withShift: boolean, gW: number, gBias: number): void;
   backwardInputs(colPtr: number, rowIdx: number, inputs: number, rows: number, w: number, delta: number, outP: number, prev: number, prevStride: number): void;

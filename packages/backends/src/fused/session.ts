@@ -30,6 +30,14 @@ import { instantiateKernels, type Kernels } from "./kernels.js";
 import { splitObjective, type SplitObjective } from "./objective.js";
 import { fromPadded, paddedLayout, toPadded, type PaddedLayout } from "./padded.js";
 
+/** How the first layer's inputs reach the forward pass (see `forwardRows`). */
+type FirstLayerInput =
+  | { kind: "pixels"; scale: number; shift: number }
+  | { kind: "floats"; background: number; colSum: number };
+
+/** Float inputs taken as they are (no background to skip but zeros). */
+const PLAIN_FLOATS: FirstLayerInput = { kind: "floats", background: 0, colSum: 0 };
+
 /** Rows per kernel call when `forward` evaluates many inputs (bounds scratch memory). */
 const FORWARD_CHUNK = 256;
 
@@ -41,7 +49,9 @@ const FORWARD_CHUNK = 256;
 interface ParamBuffers {
   mu: number; phi: number; w: number; g: number; a: number; c: number;
   mMu: number; vMu: number; mPhi: number; vPhi: number;
-  extraPhi: number; extraMu: number; powers: number; seed: number; colSum: number;
+  extraPhi: number; extraMu: number; powers: number; seed: number;
+  /** Column sums of the first layer's drawn weights (training), and of the weights `forward` uses. */
+  colSum: number; evalColSum: number;
 }
 
 /** Cost sums at the parameters of the current draw. */
@@ -109,6 +119,7 @@ export class FusedSession implements TrainingSession {
       powers: a(POWER_BYTES * Math.max(1, this.costs.powers.length)),
       seed: a(64),
       colSum: a(this.padded.layers[0].outP * 4),
+      evalColSum: a(this.padded.layers[0].outP * 4),
     };
     this.paramsEnd = this.arena.mark();
     this.k.setBuffers(this.p.mu, this.p.phi, this.p.w, this.p.g, this.p.a, this.p.c, this.p.mMu, this.p.vMu, this.p.mPhi, this.p.vPhi,
@@ -251,22 +262,31 @@ export class FusedSession implements TrainingSession {
     return { reliability: k.reliabilitySum(), magnitude: k.magnitudeSum() };
   }
 
-  /** Forward pass of `rows` examples already written to the batch buffers; returns the output buffer. */
-  private forwardRows(bufs: BatchBuffers, rows: number, affine: { scale: number; shift: number } | undefined, weights = this.p.w): number {
+  /**
+   * Forward pass of `rows` examples already written to the batch buffers; returns the output
+   * buffer. The first layer's inputs are raw pixels with an affine map (training batches), or
+   * floats relative to a background value whose entries are skipped (`colSum` then holds the
+   * column sums of the first layer's weights, for background·colsum(W)).
+   */
+  private forwardRows(bufs: BatchBuffers, rows: number, input: FirstLayerInput, weights = this.p.w): number {
     const k = this.k;
     const L = this.padded.layers;
     L.forEach((l, i) => {
       const s = bufs.layers[i];
       const hidden = i + 1 < L.length;
-      if (i === 0) {
-        if (affine) k.gatherPixels(bufs.pixels, rows, l.inputs, affine.scale, s.rowPtr, s.colIdx, s.rowVals, s.colPtr, s.rowIdx, s.vals);
-        else k.gatherFloats(bufs.inputs, rows, l.inputs, l.inputs, true, s.rowPtr, s.colIdx, s.rowVals, s.colPtr, s.rowIdx, s.vals);
+      let colSum = 0;
+      let shift = 0;
+      if (i > 0) {
+        k.gatherFloats(bufs.layers[i - 1].act, rows, l.inputs, L[i - 1].outP, this.relu, 0, s.rowPtr, s.colIdx, s.rowVals, s.colPtr, s.rowIdx, s.vals);
+      } else if (input.kind === "pixels") {
+        k.gatherPixels(bufs.pixels, rows, l.inputs, input.scale, s.rowPtr, s.colIdx, s.rowVals, s.colPtr, s.rowIdx, s.vals);
+        [colSum, shift] = [this.p.colSum, input.shift];
       } else {
-        k.gatherFloats(bufs.layers[i - 1].act, rows, l.inputs, L[i - 1].outP, this.relu, s.rowPtr, s.colIdx, s.rowVals, s.colPtr, s.rowIdx, s.vals);
+        k.gatherFloats(bufs.inputs, rows, l.inputs, l.inputs, true, input.background, s.rowPtr, s.colIdx, s.rowVals, s.colPtr, s.rowIdx, s.vals);
+        if (input.background !== 0) [colSum, shift] = [input.colSum, input.background];
       }
       const w = weights + l.offset * 4;
-      k.forwardLayer(s.rowPtr, s.colIdx, s.rowVals, rows, w, w + l.inputs * l.outP * 4, l.outP,
-        i === 0 && affine ? this.p.colSum : 0, affine?.shift ?? 0, s.act, hidden && this.relu);
+      k.forwardLayer(s.rowPtr, s.colIdx, s.rowVals, rows, w, w + l.inputs * l.outP * 4, l.outP, colSum, shift, s.act, hidden && this.relu);
     });
     return bufs.layers[L.length - 1].act;
   }
@@ -297,7 +317,7 @@ export class FusedSession implements TrainingSession {
   private lossAndBackward(bufs: BatchBuffers, rows: number, affine: { scale: number; shift: number } | undefined): number {
     const k = this.k;
     const L = this.padded.layers;
-    const out = this.forwardRows(bufs, rows, affine);
+    const out = this.forwardRows(bufs, rows, affine ? { kind: "pixels", ...affine } : PLAIN_FLOATS);
     const last = L[L.length - 1];
     const top = bufs.layers[L.length - 1];
     const lik = this.options.network.likelihood;
@@ -443,18 +463,24 @@ export class FusedSession implements TrainingSession {
     const last = this.padded.layers[this.padded.layers.length - 1];
     check(inputs.length >= count * first.inputs, `forward: expected ${count}×${first.inputs} inputs, got ${inputs.length}`);
     const bufs = this.ensureCapacity(Math.min(count, FORWARD_CHUNK));
-    // Mean weights are μ itself (its padding is 0); a sample replaces the training draw.
+    // Mean weights are μ itself (its padding is 0); a sample replaces the training draw, which
+    // also leaves the column sums of its first layer in colSum.
     let at = this.p.mu;
-    if (weights !== "mean") {
+    let colSum = this.p.evalColSum;
+    if (weights === "mean") this.k.columnSums(this.p.mu, first.inputs, first.outP, colSum);
+    else {
       this.draw(0);
       this.drawn = undefined;
       at = this.p.w;
+      colSum = this.p.colSum;
     }
     const out = new Float32Array(count * last.outputs);
     for (let start = 0; start < count; start += bufs.capacity) {
       const rows = Math.min(bufs.capacity, count - start);
       new Float32Array(this.k.memory.buffer, bufs.inputs, rows * first.inputs).set(inputs.subarray(start * first.inputs, (start + rows) * first.inputs));
-      const h = this.f32(this.forwardRows(bufs, rows, undefined, at), rows * last.outP);
+      // Normalised images: most inputs are the blank pixels' value, the smallest; skipped as background.
+      const background = this.k.minOf(bufs.inputs, rows * first.inputs);
+      const h = this.f32(this.forwardRows(bufs, rows, { kind: "floats", background, colSum }, at), rows * last.outP);
       for (let r = 0; r < rows; r++) out.set(h.subarray(r * last.outP, r * last.outP + last.outputs), (start + r) * last.outputs);
     }
     return out;

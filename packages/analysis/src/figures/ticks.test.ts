@@ -17,6 +17,10 @@ describe("log tick labels", () => {
     expect(logTicks(1e-8, 1e4).major).toEqual([1e-6, 1e-3, 1, 1e3]); // 13 decades: every third
     expect(logTicks(0.02, 0.6).major).toEqual([0.02, 0.05, 0.1, 0.2, 0.5]);
     expect(logTicks(0.005, 20).minor).toContain(0.02);
+    // Under half a decade: integer mantissas, no more than three labels (wide ones like 3×10⁵)
+    const narrow = logTicks(2.6e5, 9.5e5);
+    expect(narrow.major).toEqual([3e5, 6e5, 9e5]);
+    expect(narrow.minor).toEqual(expect.arrayContaining([4e5, 5e5, 7e5, 8e5]));
   });
 
   it("widens a log domain to two powers of ten", () => {

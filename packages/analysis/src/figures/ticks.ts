@@ -28,6 +28,9 @@ export function formatPow10(v: number): string {
   return m === 1 ? pow : `${Number(m.toPrecision(3))}×${pow}`;
 }
 
+/** The most labels of the form m×10ᵉ an axis gets when it spans less than half a decade. */
+const LONG_LABELS = 3;
+
 export interface LogTicks {
   /** Labelled ticks. */
   major: number[];
@@ -37,7 +40,8 @@ export interface LogTicks {
 
 /**
  * Ticks for a log axis over `[lo, hi]`: the powers of ten inside (thinned to at most `maxLabels`);
- * when fewer than two fit, 1-2-5 steps, then every integer mantissa. Minor ticks fill each decade.
+ * when fewer than two fit, 1-2-5 steps, then integer mantissas (at most three labelled). Minor
+ * ticks fill each decade.
  */
 export function logTicks(lo: number, hi: number, maxLabels = 6): LogTicks {
   const e0 = Math.floor(Math.log10(lo));
@@ -58,7 +62,13 @@ export function logTicks(lo: number, hi: number, maxLabels = 6): LogTicks {
     major = major.filter((v) => Math.round(Math.log10(v)) % step === 0);
   }
   if (major.length < 2) major = candidates([1, 2, 5]);
-  if (major.length < 2) major = candidates([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  if (major.length < 2) {
+    // Under half a decade: integer mantissas, but labels like 3×10⁵ are wide, so at most
+    // LONG_LABELS of them, evenly spaced (the rest stay as minor ticks).
+    const all = candidates([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    const step = Math.ceil(all.length / LONG_LABELS);
+    major = all.filter((_, i) => i % step === 0);
+  }
   const decades = e1 - e0;
   const minor = decades <= 8 ? candidates([1, 2, 3, 4, 5, 6, 7, 8, 9]).filter((v) => !major.includes(v)) : candidates([1]).filter((v) => !major.includes(v));
   return { major, minor };
